@@ -1,0 +1,96 @@
+"""Shared test fixtures: Pulumi mocks that record every registered resource and its options.
+
+`mocks` installs fresh mocks (and a fresh root stack) for one test; `run(fn)` runs a program under them and
+waits for every registration and apply. A test that builds resources must assert `mocks.resources` is not
+empty: without mocks, pulumi builds nothing and raises nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.runtime import mocks as pulumi_mocks
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """Records the resource options the engine would see (protect, retainOnDelete, ...)."""
+
+    def __init__(self, mocks: RecordingMocks):
+        super().__init__(mocks)
+        self.options: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        self.options[(request.type, request.name)] = {
+            "protect": bool(request.protect),
+            "retainOnDelete": bool(request.retainOnDelete),
+            "parent": request.parent,
+            "dependencies": list(request.dependencies),
+        }
+        return super().RegisterResource(request)
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Mocks that record resources and give computed attributes realistic values."""
+
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+        self.calls: list[pulumi.runtime.MockCallArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        self.resources.append(args)
+        out, rid = dict(args.inputs), f"{args.name}-id"
+        if args.typ == "aws:s3/bucket:Bucket":
+            out["bucket"] = out.get("bucket") or f"{args.name}-abc123"
+            out["arn"], rid = f"arn:aws:s3:::{out['bucket']}", out["bucket"]
+        elif args.typ in ("aws:iam/role:Role", "aws:iam/policy:Policy"):
+            out["name"] = out.get("name") or args.name
+            kind = args.typ.split(":")[-1].lower()
+            out["arn"] = f"arn:aws:iam::{ACCOUNT}:{kind}/{out['name']}"
+            rid = out["name"]
+        else:
+            out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
+        return rid, out
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        self.calls.append(args)
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": REGION, "name": REGION, "id": REGION}
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/test", "userId": "test"}
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+        return {}
+
+    def by_type(self, typ: str) -> list[pulumi.runtime.MockResourceArgs]:
+        """Registered resources of one type token, in registration order."""
+        return [r for r in self.resources if r.typ == typ]
+
+    def by_name(self) -> dict[str, pulumi.runtime.MockResourceArgs]:
+        """Registered resources by name."""
+        return {r.name: r for r in self.resources}
+
+
+@pytest.fixture
+def mocks() -> RecordingMocks:
+    """Fresh mocks and a fresh root stack for the 'ampliform' project, stack 'dev'."""
+    pulumi.runtime.settings.ROOT.set(None)
+    recorder = RecordingMocks()
+    recorder.monitor = RecordingMonitor(recorder)  # type: ignore[attr-defined]
+    pulumi.runtime.set_mocks(recorder, project="ampliform", stack="dev", preview=False,
+                             monitor=recorder.monitor)  # type: ignore[attr-defined]
+    return recorder
+
+
+def run(fn: Callable[[], Any]) -> None:
+    """Run `fn` as a Pulumi program under the installed mocks; blocks until all work has finished."""
+
+    def program() -> None:
+        fn()
+
+    pulumi.runtime.test(program)()
