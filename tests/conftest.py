@@ -53,6 +53,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             kind = args.typ.split(":")[-1].lower()
             out["arn"] = f"arn:aws:iam::{ACCOUNT}:{kind}/{out['name']}"
             rid = out["name"]
+        elif args.typ == "aws:cognito/userPool:UserPool":
+            rid = f"{REGION}_{args.name}"
+            out["endpoint"] = f"cognito-idp.{REGION}.amazonaws.com/{rid}"
+            out["arn"] = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{rid}"
         else:
             out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
         return rid, out
