@@ -1,0 +1,51 @@
+"""The access vocabulary, in one place: tokens, policy variables, action maps, role keys.
+
+Nothing else in the project spells these strings.
+"""
+
+from __future__ import annotations
+
+ENTITY_TOKEN = "{entity_id}"
+"""The owner token users write in paths: ``post-pictures/{entity_id}/*``."""
+
+ENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
+"""IAM policy variable for the caller's identity-pool id. A plain constant: never put it in an f-string."""
+
+ENTITY_CONTEXT_KEY = "cognito-identity.amazonaws.com:sub"
+"""The request-context key `ENTITY_SUB` reads."""
+
+POLICY_VERSION = "2012-10-17"
+
+INTERNAL_ACTIONS = ("get", "list", "write", "delete")
+"""Actions after expansion: `read` never survives normalisation."""
+
+OBJECT_ACTIONS = {"get": "s3:GetObject", "write": "s3:PutObject", "delete": "s3:DeleteObject"}
+"""Internal action → IAM action on object ARNs ``<bucket arn>/<prefix>``."""
+
+LIST_ACTION = "s3:ListBucket"
+"""`list` → ListBucket on the bucket ARN with an ``s3:prefix`` condition."""
+
+IAM_ACTIONS = {**OBJECT_ACTIONS, "list": LIST_ACTION}
+ACTION_OF_IAM = {v: k for k, v in IAM_ACTIONS.items()}
+
+PREFIX_KEY = "s3:prefix"
+
+ROLE_AUTHENTICATED = "authenticated"
+ROLE_GUEST = "guest"
+GROUP_ROLE_PREFIX = "group:"
+FUNCTION_ROLE_PREFIX = "function:"
+
+
+def group_role(group: str) -> str:
+    """Role key of a user-pool group's role."""
+    return GROUP_ROLE_PREFIX + group
+
+
+def function_role(function: str) -> str:
+    """Role key of a function's execution role."""
+    return FUNCTION_ROLE_PREFIX + function
+
+
+def bucket_arn_of(name: str) -> str:
+    """The ARN used when none is given: ``arn:aws:s3:::<name>``."""
+    return f"arn:aws:s3:::{name}"

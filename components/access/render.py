@@ -1,0 +1,93 @@
+"""Rendering plans into IAM policy statements, deterministically.
+
+Contract:
+- `render_amplify(sets, arn)`: Amplify's exact shape (reference §5): per action in first-seen order, the Allow
+  statement then the Deny statement; single-item Action/Resource as scalars; ListBucket on the bucket ARN
+  with ``StringLike s3:prefix`` pairs ``[p, p without *]``.
+- `render_merged(plan, arn)`: ampliform's shape: object actions that share a set of prefixes share one
+  statement (``Action: [GetObject, PutObject]``); one ListBucket allow per layer with one ``s3:prefix``
+  value per prefix (``media/*`` also matches ``media/``) and ``StringNotLike`` for carved-out children; no
+  list denies. Statements and values are sorted.
+- `document(statements)` wraps statements in a policy document; `bind_arn` swaps a placeholder bucket ARN for
+  the real one in Resource values (used by the Storage component once the bucket exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from components.access.amplify import RoleSets
+from components.access.constants import IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, POLICY_VERSION, PREFIX_KEY
+from components.access.plan import ActionPlan
+
+Statement = dict[str, Any]
+
+
+def _scalar(values: list[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else values
+
+
+def render_amplify(sets: RoleSets, role: str, arn: str) -> list[Statement]:
+    """One role's statements exactly as Amplify writes them."""
+    statements: list[Statement] = []
+    for action, access in sets.get(role, {}).items():
+        for effect, prefixes in (("Allow", list(access.allow)), ("Deny", list(access.deny))):
+            if not prefixes:
+                continue
+            if action == "list":
+                values = [v for p in prefixes for v in (p, p[:-1])]
+                statements.append({"Action": LIST_ACTION, "Condition": {"StringLike": {PREFIX_KEY: values}},
+                                   "Effect": effect, "Resource": arn})
+            else:
+                statements.append({"Action": IAM_ACTIONS[action], "Effect": effect,
+                                   "Resource": _scalar(list(dict.fromkeys(f"{arn}/{p}" for p in prefixes)))})
+    return statements
+
+
+def render_merged(plan: dict[str, ActionPlan], arn: str) -> list[Statement]:
+    """One role's statements in ampliform's compact, sorted shape."""
+    statements: list[Statement] = []
+    for effect in ("Allow", "Deny"):
+        by_prefix: dict[str, list[str]] = {}
+        for action in OBJECT_ACTIONS:
+            if action in plan:
+                for p in plan[action].allow if effect == "Allow" else plan[action].deny:
+                    by_prefix.setdefault(p, []).append(OBJECT_ACTIONS[action])
+        by_actions: dict[tuple[str, ...], list[str]] = {}
+        for p, actions in by_prefix.items():
+            by_actions.setdefault(tuple(sorted(actions)), []).append(f"{arn}/{p}")
+        for actions, resources in sorted(by_actions.items()):
+            statements.append({"Effect": effect, "Action": _scalar(list(actions)),
+                               "Resource": _scalar(sorted(resources))})
+    if "list" in plan:
+        for layer in plan["list"].layers:
+            condition: dict[str, Any] = {"StringLike": {PREFIX_KEY: sorted(layer.like)}}
+            if layer.not_like:
+                condition["StringNotLike"] = {PREFIX_KEY: sorted(layer.not_like)}
+            statements.append({"Effect": "Allow", "Action": LIST_ACTION, "Resource": arn, "Condition": condition})
+    return statements
+
+
+def document(statements: Iterable[Statement]) -> dict[str, Any]:
+    """A policy document holding `statements`."""
+    return {"Version": POLICY_VERSION, "Statement": list(statements)}
+
+
+def bind_arn(doc: dict[str, Any], placeholder: str, real: str) -> dict[str, Any]:
+    """A copy of `doc` whose Resource values use `real` where they used the bucket ARN `placeholder`."""
+
+    def swap(value: str) -> str:
+        if value == placeholder:
+            return real
+        return real + value[len(placeholder):] if value.startswith(placeholder + "/") else value
+
+    def fix(statement: Statement) -> Statement:
+        out = dict(statement)
+        for key in ("Resource", "NotResource"):
+            if key in out:
+                value = out[key]
+                out[key] = swap(value) if isinstance(value, str) else [swap(v) for v in value]
+        return out
+
+    return {**doc, "Statement": [fix(s) for s in doc["Statement"]]}
