@@ -51,13 +51,15 @@ class DefinitionError(Exception):
 
 
 def where(*parts: str | int) -> str:
-    """Format a location: names as ``a.b``, indexes as ``[0]``, keys that are not identifiers as ``["k/*"]``."""
+    """Format a location: names as ``a.b``, indexes as ``[0]``, access paths and other keys as ``["k/*"]``."""
     out = ""
+    previous: str | int | None = None
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.isidentifier():
+        elif part.isidentifier() and previous != "access":
             out += f".{part}" if out else part
         else:
             out += f'["{part}"]'
+        previous = part
     return out

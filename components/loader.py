@@ -97,7 +97,17 @@ def parse_model(model: type[BaseModel], data: Any, source: str = "", root: tuple
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise DefinitionError([_problem(model, err, root) for err in exc.errors()]) from None
+        raise DefinitionError(problems_from(exc, model, root)) from None
+
+
+def problems_from(exc: ValidationError, model: Any, root: tuple[str, ...] = ()) -> list[Problem]:
+    """pydantic's errors as `Problem`s; `model` is the type validated (used to list allowed keys)."""
+    errors = exc.errors()
+    # a list whose only items were invalid is also reported "too short": keep the item errors only
+    item_locs = [e["loc"] for e in errors if e["type"] != "too_short"]
+    errors = [e for e in errors if not (e["type"] == "too_short" and
+                                        any(loc[: len(e["loc"])] == e["loc"] for loc in item_locs))]
+    return [_problem(model, err, root) for err in errors]
 
 
 def _problem(model: type[BaseModel], err: Any, root: tuple[str, ...]) -> Problem:
