@@ -7,7 +7,9 @@ empty: without mocks, pulumi builds nothing and raises nothing.
 
 from __future__ import annotations
 
+import runpy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -98,3 +100,31 @@ def run(fn: Callable[[], Any]) -> None:
         fn()
 
     pulumi.runtime.test(program)()
+
+
+def run_program(path: str | Path, config: dict[str, str]) -> dict[str, Any]:
+    """Run the Pulumi program file `path` (e.g. __main__.py) under the installed mocks with stack `config`
+    (``namespace:key`` → string); returns its stack exports, resolved."""
+    pulumi.runtime.set_all_config(dict(config))
+    exports: dict[str, Any] = {}
+
+    def program() -> Any:
+        runpy.run_path(str(path), run_name="__main__")
+        stack = pulumi.runtime.settings.get_root_resource()
+        return pulumi.Output.from_input(dict(stack.outputs)).apply(exports.update)  # type: ignore[union-attr]
+
+    try:
+        pulumi.runtime.test(program)()
+    finally:
+        pulumi.runtime.set_all_config({})
+    return exports
+
+
+def stack_mocks(stack: str) -> RecordingMocks:
+    """Like the `mocks` fixture, for any stack name (the program reads it)."""
+    pulumi.runtime.settings.ROOT.set(None)
+    recorder = RecordingMocks()
+    recorder.monitor = RecordingMonitor(recorder)  # type: ignore[attr-defined]
+    pulumi.runtime.set_mocks(recorder, project="ampliform", stack=stack, preview=False,
+                             monitor=recorder.monitor)  # type: ignore[attr-defined]
+    return recorder
