@@ -1,24 +1,34 @@
 """The pure access compiler: storage access maps → IAM policy documents, client paths, and an evaluator.
 
 No pulumi import anywhere in this package (a test enforces it): it is fast, testable and used by the CLI.
-Public API:
+Public API (loaded lazily, so that the model modules can be imported on their own):
 - `compile_definition(definition, bucket_arns=None, compat=False) -> {bucket: CompiledBucket}`
 - `bind_arn(document, placeholder_arn, real_arn)`
-- `allow`: the Python DSL (`allow.guest.to(["read"])`, ...), `define_storage(...)`
-- `evaluate(documents, request)`, `Request`, `object_request`, `list_request`
+- role keys: `ROLE_AUTHENTICATED`, `ROLE_GUEST`, `group_role(g)`, `function_role(f)`
+Submodules: `dsl` (the Python DSL), `evaluate` (IAM evaluator), `probes`, `explain`.
 """
 
-from components.access.compile import CompiledBucket, compile_bucket, compile_definition
-from components.access.constants import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group_role
-from components.access.render import bind_arn
+from __future__ import annotations
 
-__all__ = [
-    "ROLE_AUTHENTICATED",
-    "ROLE_GUEST",
-    "CompiledBucket",
-    "bind_arn",
-    "compile_bucket",
-    "compile_definition",
-    "function_role",
-    "group_role",
-]
+import importlib
+from typing import Any
+
+_LAZY = {
+    "CompiledBucket": "components.access.compile",
+    "compile_bucket": "components.access.compile",
+    "compile_definition": "components.access.compile",
+    "bind_arn": "components.access.render",
+    "ROLE_AUTHENTICATED": "components.access.constants",
+    "ROLE_GUEST": "components.access.constants",
+    "function_role": "components.access.constants",
+    "group_role": "components.access.constants",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'components.access' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

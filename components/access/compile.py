@@ -27,6 +27,7 @@ from components.access.model import BucketSpec
 from components.access.plan import plan_access
 from components.access.render import document, render_amplify, render_merged
 from components.definition import Definition
+from components.validate import check_definition
 
 PolicyDocument = dict[str, Any]
 
@@ -49,8 +50,6 @@ def compile_definition(
     definition: Definition, bucket_arns: Mapping[str, str] | None = None, compat: bool = False
 ) -> dict[str, CompiledBucket]:
     """Validate, then compile every bucket; keys are bucket names in declaration order."""
-    from components.validate import check_definition  # validate imports this package's models
-
     check_definition(definition, compat)
     arns = dict(bucket_arns or {})
     return {
