@@ -68,7 +68,7 @@ def validate(definition: str, compat: str | None) -> None:
     defn = load_definition(definition)
     compiled = compile_definition(defn, compat=compat == "amplify")
     emit({"valid": True, "definition": definition,
-          "buckets": {name: {"paths": len((b.access or {})), "roles": sorted(compiled[name].roles)}
+          "buckets": {name: {"paths": len(b.access or {}), "roles": sorted(compiled[name].roles)}
                       for name, b in ((b.name, b) for b in defn.buckets)}})
 
 

@@ -76,7 +76,7 @@ def test_compat_mode_matches_amplify(case_file: Path):
     for role in sorted(_roles(case, definition)):
         ours = _decisions(bucket.roles.get(role, []), [r for _, r in probe_requests])
         theirs = _decisions(_amplify_docs(case, role), [r for _, r in probe_requests])
-        diff = [p.describe() for (p, _), a, b in zip(probe_requests, ours, theirs) if a != b]
+        diff = [p.describe() for (p, _), a, b in zip(probe_requests, ours, theirs, strict=False) if a != b]
         assert not diff, f"{role}: differs from Amplify on {diff[:10]}"
 
 
@@ -93,7 +93,7 @@ def test_default_mode_is_amplify_plus_signed_in_access_for_groups(case_file: Pat
         ours = _decisions(bucket.roles.get(role, []), requests)
         theirs = _decisions(_amplify_docs(case, role), requests)
         if role.startswith("group:"):
-            theirs = [a or b for a, b in zip(theirs, signed_in)]
+            theirs = [a or b for a, b in zip(theirs, signed_in, strict=False)]
         assert ours == theirs, f"{role} differs"
 
 

@@ -8,7 +8,7 @@ unknown actions or principal kinds, empty `to`. Path grammar and cross-path rule
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,7 +64,7 @@ class ResourceRule(_Rule):
 
 
 Rule = Annotated[
-    Union[GuestRule, AuthenticatedRule, GroupsRule, EntityRule, ResourceRule],
+    GuestRule | AuthenticatedRule | GroupsRule | EntityRule | ResourceRule,
     Field(discriminator="allow"),
 ]
 

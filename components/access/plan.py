@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 
 from components.access.constants import OBJECT_ACTIONS, group_role
 from components.access.model import AccessMap
-from components.access.normalize import effective_prefix, expand_actions, is_signed_in_rule, owner_twin, roles_of
+from components.access.normalize import (
+    effective_prefix,
+    expand_actions,
+    is_signed_in_rule,
+    owner_twin,
+    roles_of,
+)
 from components.access.prefixes import PrefixIndex
 from components.errors import DefinitionError, Problem
 
