@@ -168,3 +168,24 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 __all__ = ["main"]
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help='Print {"changes": [...]} instead of a table.')
+@click.option("--exit-code", is_flag=True, help="Exit 1 when access changed (like git diff --exit-code).")
+@compat_option
+@handle_user_errors
+def diff_command(old: str, new: str, as_json: bool, exit_code: bool, compat: str | None) -> None:
+    """Per role and path, the actions gained and lost from definition OLD to NEW (compared by effect)."""
+    from components.access_diff import diff_definitions, load_pair, render_table
+
+    old_defn, new_defn = load_pair(old, new, compat=compat == "amplify")
+    changes = diff_definitions(old_defn, new_defn, compat=compat == "amplify")
+    if as_json:
+        emit({"changes": [c.to_json() for c in changes]})
+    else:
+        click.echo(render_table(changes))
+    if exit_code and changes:
+        sys.exit(1)
