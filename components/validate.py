@@ -29,7 +29,7 @@ def definition_problems(definition: Definition, compat: bool = False) -> list[Pr
     """Every problem of `definition`, in a stable order."""
     problems = _bucket_problems(definition) + _group_problems(definition)
     for i, bucket in enumerate(definition.buckets):
-        problems += access_problems(bucket, definition.auth.groups, definition.bucket_location(i))
+        problems += access_problems(bucket, definition.auth.groups, definition.bucket_location(i), compat)
     problems += _data_problems(definition)
     return problems
 
@@ -72,10 +72,11 @@ def _group_problems(definition: Definition) -> list[Problem]:
     return problems
 
 
-def access_problems(bucket: BucketSpec, groups: tuple[str, ...], location: tuple[str | int, ...]) -> list[Problem]:
+def access_problems(bucket: BucketSpec, groups: tuple[str, ...], location: tuple[str | int, ...],
+                    compat: bool = False) -> list[Problem]:
     """Path rules, once-per-path principals and undeclared groups of one bucket's access map."""
     access = bucket.access or {}
-    problems = path_problems(list(access), lambda p: where(*location, "access", p))
+    problems = path_problems(list(access), lambda p: where(*location, "access", p), compat)
     declared = set(groups)
     for path, rules in access.items():
         seen: set[str] = set()
@@ -89,10 +90,11 @@ def access_problems(bucket: BucketSpec, groups: tuple[str, ...], location: tuple
             if isinstance(rule, GroupsRule):
                 for group in rule.groups:
                     if group not in declared:
+                        declared_list = ", ".join(sorted(declared)) or "none declared"
                         problems.append(Problem(
                             f'No auth IAM role found for "{group}".', where(*location, "access", path, i, "groups"),
                             "If you are trying to configure UserPool group access, ensure that the group name is "
-                            f"specified correctly (declare it under auth.groups: {sorted(declared) or 'none declared'})."))
+                            f"specified correctly (auth.groups declares: {declared_list})."))
     return problems
 
 

@@ -70,5 +70,6 @@ def client_paths(access_map: AccessMap) -> dict[str, dict[str, list[str]]]:
             actions = list(expand_actions(rule.to))
             entry = paths.setdefault(effective_prefix(raw_path, rule), {})
             for uid in unique_ids(rule):
-                entry[uid] = actions
+                # two paths can share an effective prefix only outside compat mode: merge their actions
+                entry[uid] = list(dict.fromkeys([*entry[uid], *actions])) if uid in entry else actions
     return paths

@@ -12,7 +12,9 @@ Steps:
 1. validate (`components.validate.check_definition`);
 2. per bucket, plan the access: `amplify.amplify_access` in compat mode (Amplify's exact algorithm, group
    roles exclusive), `plan.plan_access` otherwise (longest path decides; group roles keep signed-in access);
-3. render per role (`render`), sorted and deterministic.
+3. render per role (`render`), sorted and deterministic;
+4. fit each role into IAM's size limits (`budget`): inline first, then managed policies; `compile_backend`
+   also returns each role's budget use.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from components.access.amplify import amplify_access, client_paths
 from components.access.constants import bucket_arn_of
 from components.access.model import BucketSpec
 from components.access.plan import plan_access
-from components.access.render import document, render_amplify, render_merged
+from components.access.budget import Limits, RoleBudget, fit_role
+from components.access.render import Statement, render_amplify, render_merged
 from components.definition import Definition
+from components.errors import DefinitionError
 from components.validate import check_definition
 
 PolicyDocument = dict[str, Any]
@@ -46,32 +50,59 @@ class CompiledBucket:
         return {"roles": self.roles, "paths": self.paths}
 
 
+@dataclass(frozen=True)
+class CompiledBackend:
+    """Every bucket, and per role how its documents are placed (inline or managed) within IAM's limits."""
+
+    buckets: dict[str, CompiledBucket]
+    budgets: dict[str, RoleBudget]
+
+
 def compile_definition(
-    definition: Definition, bucket_arns: Mapping[str, str] | None = None, compat: bool = False
+    definition: Definition, bucket_arns: Mapping[str, str] | None = None, compat: bool = False,
+    limits: Limits | None = None,
 ) -> dict[str, CompiledBucket]:
     """Validate, then compile every bucket; keys are bucket names in declaration order."""
+    return compile_backend(definition, bucket_arns, compat, limits).buckets
+
+
+def compile_backend(
+    definition: Definition, bucket_arns: Mapping[str, str] | None = None, compat: bool = False,
+    limits: Limits | None = None,
+) -> CompiledBackend:
+    """Validate, plan, render and fit every role into its budget."""
     check_definition(definition, compat)
-    arns = dict(bucket_arns or {})
-    return {
-        b.name: compile_bucket(b, definition.auth.groups, arns.get(b.name) or bucket_arn_of(b.name), compat)
+    arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
+    per_role: dict[str, dict[str, tuple[str, list[Statement]]]] = {}
+    for bucket in definition.buckets:
+        arn = arns[bucket.name]
+        for role, statements in role_statements(bucket, definition.auth.groups, arn, compat).items():
+            per_role.setdefault(role, {})[bucket.name] = (arn, statements)
+    budgets, problems = {}, []
+    for role in sorted(per_role):
+        try:
+            budgets[role] = fit_role(role, per_role[role], limits or Limits(), split=not compat)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    DefinitionError.raise_if(problems)
+    buckets = {
+        b.name: CompiledBucket(
+            b.name, arns[b.name],
+            {role: docs for role in sorted(budgets)
+             if (docs := [p.document for p in budgets[role].placements if p.bucket == b.name])},
+            client_paths(b.access or {}))
         for b in definition.buckets
     }
+    return CompiledBackend(buckets, budgets)
 
 
-def compile_bucket(bucket: BucketSpec, groups: tuple[str, ...], arn: str, compat: bool = False) -> CompiledBucket:
-    """Compile one (already validated) bucket."""
+def role_statements(bucket: BucketSpec, groups: tuple[str, ...], arn: str, compat: bool) -> dict[str, list[Statement]]:
+    """Per role, the statements one (already validated) bucket grants, before budgeting."""
     access = bucket.access or {}
-    roles: dict[str, list[PolicyDocument]] = {}
     if compat:
         sets = amplify_access(access)
-        for role in sorted(sets):
-            statements = render_amplify(sets, role, arn)
-            if statements:
-                roles[role] = [document(statements)]
+        out = {role: render_amplify(sets, role, arn) for role in sorted(sets)}
     else:
         plan = plan_access(access, groups, bucket.name)
-        for role in sorted(plan):
-            statements = render_merged(plan[role], arn)
-            if statements:
-                roles[role] = [document(statements)]
-    return CompiledBucket(bucket.name, arn, roles, client_paths(access))
+        out = {role: render_merged(plan[role], arn) for role in sorted(plan)}
+    return {role: statements for role, statements in out.items() if statements}

@@ -6,8 +6,8 @@ failing path: the first rule it breaks, in this order —
  2. must end with ``/*``                 (``foo``, ``foo/``, ``*`` are rejected)
  3. must not contain ``//``              (``a//b/*``)
  4. ``*`` only as the last character     (``foo/*/bar/*``, ``foo*/*``)
- 5. at most one other path is a prefix   (``a/*`` + ``a/b/*`` + ``a/b/c/*`` rejects the last)
- 6. an owner path has no prefix path     (``a/*`` + ``a/{entity_id}/*``)
+ 5. at most one other path is a prefix   (``a/*`` + ``a/b/*`` + ``a/b/c/*`` rejects the last)   [compat only]
+ 6. an owner path has no prefix path     (``a/*`` + ``a/{entity_id}/*``)                     [compat only]
  7. ``{entity_id}`` at most once
  8. ``{entity_id}`` right before the final ``/*``   (``a/{entity_id}/b/*``)
  9. ``{entity_id}`` not first            (``{entity_id}/*``)
@@ -43,9 +43,13 @@ def prefixes_of(paths: Sequence[str]) -> Callable[[str], list[str]]:
     return find
 
 
-def path_problems(paths: Sequence[str], at: Callable[[str], str]) -> list[Problem]:
-    """One problem per invalid path; `at(path)` gives its location."""
-    find_prefixes = prefixes_of(paths)
+def path_problems(paths: Sequence[str], at: Callable[[str], str], compat: bool = True) -> list[Problem]:
+    """One problem per invalid path; `at(path)` gives its location.
+
+    Outside compat mode rules 5 and 6 do not apply: paths nest to any depth and owner paths may sit under a
+    prefix path, because the longest matching path decides (`plan.py` reports what IAM cannot express).
+    """
+    find_prefixes = prefixes_of(paths) if compat else (lambda _path: [])
     problems = []
     for path in paths:
         found = _first_problem(path, find_prefixes)
