@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.access.constants import LIST_ACTION, PREFIX_KEY, POLICY_VERSION
+from components.access.constants import LIST_ACTION, POLICY_VERSION, PREFIX_KEY
 from components.errors import DefinitionError, Problem
 
 INLINE_LIMIT = 10_240

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from components.access.amplify import amplify_access, client_paths
+from components.access.budget import Limits, RoleBudget, fit_role
 from components.access.constants import bucket_arn_of
 from components.access.model import BucketSpec
 from components.access.plan import plan_access
-from components.access.budget import Limits, RoleBudget, fit_role
 from components.access.render import Statement, render_amplify, render_merged
 from components.definition import Definition
 from components.errors import DefinitionError

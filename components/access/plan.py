@@ -60,12 +60,13 @@ class ActionPlan:
 RolePlan = dict[str, dict[str, ActionPlan]]
 
 
-def role_grants(access_map: AccessMap, groups: Sequence[str], compat: bool = False) -> dict[str, dict[str, dict[str, None]]]:
-    """Per role, per action: the granted effective prefixes (insertion order).
+Grants = dict[str, dict[str, dict[str, None]]]
+"""role → action → granted effective prefixes, in insertion order."""
 
-    Outside compat mode every declared group's role also holds the signed-in grants.
-    """
-    grants: dict[str, dict[str, dict[str, None]]] = {}
+
+def role_grants(access_map: AccessMap, groups: Sequence[str]) -> Grants:
+    """Per role, per action: the granted effective prefixes; every declared group also holds the signed-in ones."""
+    grants: Grants = {}
     signed_in: list[tuple[str, str]] = []
     for raw_path, rules in access_map.items():
         for rule in rules:
@@ -76,7 +77,7 @@ def role_grants(access_map: AccessMap, groups: Sequence[str], compat: bool = Fal
                     grants.setdefault(role, {}).setdefault(action, {})[prefix] = None
             if is_signed_in_rule(rule):
                 signed_in.extend((a, prefix) for a in actions)
-    if not compat and signed_in:
+    if signed_in:
         for group in groups:
             per_action = grants.setdefault(group_role(group), {})
             for action, prefix in signed_in:
