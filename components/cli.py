@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
-from components.access.compile import compile_definition
+from components.access.budget import DEFAULT_MANAGED_QUOTA, Limits
+from components.access.compile import compile_backend, compile_definition
 from components.access.constants import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group_role
 from components.access.model import ResourceRule
 from components.definition import Definition
@@ -51,6 +52,10 @@ compat_option = click.option(
     "--compat", type=click.Choice(["amplify"]), default=None,
     help="Reproduce Amplify exactly (its path rules and exclusive group roles).",
 )
+quota_option = click.option(
+    "--max-managed-policies", "quota", type=click.IntRange(0, 20), default=DEFAULT_MANAGED_QUOTA, show_default=True,
+    help="Managed policies each role may have attached (the stack setting ampliform:maxManagedPolicies).",
+)
 
 
 @click.group()
@@ -62,14 +67,16 @@ def main() -> None:
 @main.command()
 @click.argument("definition", default=DEFAULT_DEFINITION)
 @compat_option
+@quota_option
 @handle_user_errors
-def validate(definition: str, compat: str | None) -> None:
-    """Check DEFINITION (default: backend.yaml); print a summary, or every problem and exit 2."""
+def validate(definition: str, compat: str | None, quota: int) -> None:
+    """Check DEFINITION (default: backend.yaml); print a summary with each role's budget, or every problem."""
     defn = load_definition(definition)
-    compiled = compile_definition(defn, compat=compat == "amplify")
+    backend = compile_backend(defn, compat=compat == "amplify", limits=Limits(managed_quota=quota))
     emit({"valid": True, "definition": definition,
-          "buckets": {name: {"paths": len(b.access or {}), "roles": sorted(compiled[name].roles)}
-                      for name, b in ((b.name, b) for b in defn.buckets)}})
+          "buckets": {b.name: {"paths": len(b.access or {}), "roles": sorted(backend.buckets[b.name].roles)}
+                      for b in defn.buckets},
+          "budgets": {role: budget.to_json() for role, budget in backend.budgets.items()}})
 
 
 @main.command("compile")
@@ -77,12 +84,13 @@ def validate(definition: str, compat: str | None) -> None:
 @click.option("--bucket-arn", "bucket_arns", multiple=True, metavar="[NAME=]ARN",
               help="The bucket's ARN (default arn:aws:s3:::<name>); NAME=ARN when there are several buckets.")
 @compat_option
+@quota_option
 @handle_user_errors
-def compile_command(definition: str, bucket_arns: tuple[str, ...], compat: str | None) -> None:
+def compile_command(definition: str, bucket_arns: tuple[str, ...], compat: str | None, quota: int) -> None:
     """Print the IAM policy documents per bucket and role, and each bucket's client paths map."""
     defn = load_definition(definition)
     arns = _parse_arns(defn, bucket_arns)
-    compiled = compile_definition(defn, arns, compat=compat == "amplify")
+    compiled = compile_definition(defn, arns, compat=compat == "amplify", limits=Limits(managed_quota=quota))
     emit({"buckets": {name: bucket.to_json() for name, bucket in compiled.items()}})
 
 
