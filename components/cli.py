@@ -197,3 +197,36 @@ def diff_command(old: str, new: str, as_json: bool, exit_code: bool, compat: str
         click.echo(render_table(changes))
     if exit_code and changes:
         sys.exit(1)
+
+
+@main.command("outputs")
+@click.option("--stack", default="dev", show_default=True, help="Stack to run offline when no --stack-outputs.")
+@click.option("--stack-outputs", "stack_outputs", type=click.Path(dir_okay=False), default=None,
+              help="`pulumi stack output --json --show-secrets` of the deployed stack (real ids).")
+@click.option("-o", "--output", default="amplify_outputs.json", show_default=True, help="Where to write; - = stdout.")
+@click.option("--project-dir", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="The Pulumi project (Pulumi.yaml, __main__.py, stacks/).")
+@handle_user_errors
+def outputs_command(stack: str, stack_outputs: str | None, output: str, project_dir: str) -> None:
+    """Write amplify_outputs.json (schema 1.5) for Amplify's client libraries."""
+    from pathlib import Path
+
+    from components.outputs import build_outputs, placeholders, read_stack_outputs, render_outputs
+
+    if stack_outputs:
+        exports = read_stack_outputs(stack_outputs)
+    else:
+        from components.preview import run_preview
+
+        exports = run_preview(stack, Path(project_dir))["outputs"]
+    outputs = build_outputs(exports)
+    text = render_outputs(outputs)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    missing = placeholders(outputs)
+    if missing:
+        click.echo(f"note: {len(missing)} values are placeholders until deployment, e.g. {missing[0]}; "
+                   "pass --stack-outputs for the deployed ids", err=True)
