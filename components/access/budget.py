@@ -126,8 +126,10 @@ def fit_role(role: str, per_bucket: Mapping[str, tuple[str, Sequence[Statement]]
 
 
 def _min_size(statements: list[Statement], meter: _Meter) -> int:
-    first = _parts(statements[0])
-    return meter(first[0]) if first else meter(statements[0])
+    """Size of the smallest piece the first statement can be split into (the whole of it if it cannot)."""
+    statement = statements[0]
+    key = _values_key(statement)
+    return meter(_with_values(statement, key, _values(statement, key)[:1]) if key else statement)
 
 
 def _fill(pending: list[Statement], room: int, meter: _Meter) -> tuple[list[Statement], list[Statement]]:
@@ -161,10 +163,12 @@ def _values_key(statement: Statement) -> tuple[str, ...] | None:
 
 
 def _with_values(statement: Statement, key: tuple[str, ...], values: list[str]) -> Statement:
-    out = json.loads(json.dumps(statement))
+    """A copy of `statement` holding `values` where its list of values was."""
+    out = dict(statement)
     if key == ("Resource",):
         out["Resource"] = values if len(values) > 1 else values[0]
         return out
+    out["Condition"] = {op: dict(block) for op, block in statement["Condition"].items()}
     out["Condition"]["StringLike"][PREFIX_KEY] = values
     excluded = out["Condition"].get("StringNotLike", {}).get(PREFIX_KEY)
     if excluded:  # keep only exclusions under this part's prefixes (the others exclude nothing here)
@@ -182,13 +186,6 @@ def _values(statement: Statement, key: tuple[str, ...]) -> list[str]:
     for k in key:
         value = value[k]
     return [value] if isinstance(value, str) else list(value)
-
-
-def _parts(statement: Statement) -> list[Statement]:
-    key = _values_key(statement)
-    if key is None:
-        return []
-    return [_with_values(statement, key, [v]) for v in _values(statement, key)]
 
 
 def _split(statement: Statement, room: int, meter: _Meter) -> tuple[Statement | None, Statement | None]:
