@@ -14,7 +14,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from components.access import compile_definition  # noqa: E402
+from components.access.budget import Limits  # noqa: E402
 from components.loader import parse_definition  # noqa: E402
+
+UNLIMITED = Limits(inline=10**9, managed=10**9)
 
 GROUPS = ["admin", "editor", "viewer"]
 
@@ -43,7 +46,7 @@ def generate_map(n: int) -> dict:
         else:
             access[f"{top}/*"] = [{"allow": "authenticated", "to": ["get", "list", "write", "delete"]}]
         i += 1
-    return {"auth": {"groups": GROUPS}, "storage": {"name": "bench", "access": access}}
+    return {"auth": {"groups": GROUPS}, "storage": {"name": "BUCKET", "access": access}}
 
 
 def best_of(fn, runs: int) -> float:
@@ -56,16 +59,61 @@ def best_of(fn, runs: int) -> float:
 
 
 def compile_cost() -> None:
-    print("compile cost (parse + validate + compile + render), best of runs")
+    print("compile cost (parse + validate + plan + render + budget), best of runs")
     for n in (10, 100, 1000):
         data = generate_map(n)
         for compat in (False, True):
             seconds = best_of(lambda data=data, compat=compat: compile_definition(parse_definition(data),
-                                                                                  compat=compat),
+                                                                                  compat=compat, limits=UNLIMITED),
                               runs=7 if n < 1000 else 3)
             mode = "amplify" if compat else "default"
             print(f"  {n:>5} paths  {mode:<8} {seconds:8.4f} s  {seconds / n * 1e6:8.1f} us/path")
 
 
+def signed_in_map(n: int) -> dict:
+    """The budget benchmark's map: `n` paths, each read/write/delete for signed-in users."""
+    access = {f"path{i:04d}/*": [{"allow": "authenticated", "to": ["read", "write", "delete"]}] for i in range(n)}
+    return {"storage": {"name": "BUCKET", "access": access}}
+
+
+def budget_numbers() -> None:
+    from components.access.compile import compile_backend
+    from components.errors import DefinitionError
+
+    arn = {"BUCKET": "arn:aws:s3:::BUCKET"}
+    print("policy characters per path, the authenticated role (ARN arn:aws:s3:::BUCKET, as in Amplify's count)")
+    for name, make in (("signed-in rwd", signed_in_map), ("mixed map", generate_map)):
+        for n in (10, 100, 500):
+            definition = parse_definition(make(n))
+            ours = compile_backend(definition, arn, limits=Limits(managed_quota=20))
+            amplify = compile_backend(definition, arn, compat=True, limits=Limits(inline=10**9))
+            a = _role_chars(ours, "authenticated")
+            b = _role_chars(amplify, "authenticated")
+            print(f"  {name:<14} {n:>4} paths  ampliform {a:>7} ({a / n:6.1f}/path)  amplify {b:>7} "
+                  f"({b / n:6.1f}/path)  ratio {a / b:.2f}")
+
+    def fits(n: int, quota: int) -> bool:
+        try:
+            compile_backend(parse_definition(signed_in_map(n)), limits=Limits(managed_quota=quota))
+            return True
+        except DefinitionError:
+            return False
+
+    for quota in (10, 20):
+        low, high = 1, 4000
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if fits(mid, quota) else (low, mid - 1)
+        print(f"largest signed-in read/write/delete map fitting one role (worst-case ARN, managed quota {quota}): "
+              f"{low} paths")
+
+
+def _role_chars(backend, role: str) -> int:
+    from components.access.budget import size_of
+
+    return sum(size_of(d) for bucket in backend.buckets.values() for d in bucket.roles.get(role, []))
+
+
 if __name__ == "__main__":
     compile_cost()
+    budget_numbers()

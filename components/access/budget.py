@@ -209,10 +209,12 @@ def _split(statement: Statement, room: int, meter: _Meter) -> tuple[Statement | 
 
 def _check(budget: RoleBudget, split: bool) -> None:
     limits, problems = budget.limits, []
-    if budget.inline_size > limits.inline - limits.inline_reserve:
+    room = limits.inline - limits.inline_reserve
+    if budget.inline_size > room:
         problems.append(Problem(
             f"Maximum policy size of {limits.inline} bytes exceeded for role {budget.role}: its inline policies "
-            f"need {budget.inline_size} characters.", f"role {budget.role}",
+            f"need {budget.inline_size} characters, {room} are available ({limits.inline_reserve} are kept for "
+            "other components' inline grants).", f"role {budget.role}",
             "Remove --compat amplify (the default mode merges statements and spills into managed policies), "
             "or grant fewer paths to this role." if not split else "Grant fewer paths to this role."))
     if len(budget.managed_sizes) > limits.managed_quota:
