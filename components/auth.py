@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -174,7 +174,7 @@ class Auth(pulumi.ComponentResource):
             username_attributes=["email"],
             auto_verified_attributes=["email"],
             username_configuration={"case_sensitive": False},
-            password_policy=args.password_policy,
+            password_policy=cast(Any, args.password_policy),
             account_recovery_setting={"recovery_mechanisms": [{"name": "verified_email", "priority": 1}]},
             admin_create_user_config={"allow_admin_create_user_only": False},
             verification_message_template={"default_email_option": "CONFIRM_WITH_CODE"},

@@ -59,7 +59,7 @@ def _mocks(region: str) -> Any:
         def __init__(self) -> None:
             self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
 
-        def new_resource(self, args: Any) -> tuple[str, dict]:
+        def new_resource(self, args: Any) -> Any:
             self.inputs[(args.typ, args.name)] = dict(args.inputs)
             if not args.custom:
                 return "", dict(args.inputs)
@@ -68,7 +68,7 @@ def _mocks(region: str) -> Any:
                 out.setdefault(attribute, placeholder(args.name, attribute))
             return placeholder(args.name, "id"), out
 
-        def call(self, args: Any) -> dict:
+        def call(self, args: Any) -> Any:
             if args.token == "aws:index/getRegion:getRegion":
                 return {"region": region, "name": region, "id": region}
             if args.token == "aws:index/getCallerIdentity:getCallerIdentity":

@@ -204,7 +204,7 @@ class Storage(pulumi.ComponentResource):
         return BucketResources(bucket, pab, ownership, encryption, versioning, lifecycle, cors, policy)
 
 
-def lifecycle_rules(args: StorageArgs) -> list[dict[str, Any]]:
+def lifecycle_rules(args: StorageArgs) -> list[Any]:
     """Abort incomplete multipart uploads; with versioning, also expire noncurrent versions."""
     everything = {"prefix": ""}
     rules: list[dict[str, Any]] = [{
@@ -216,7 +216,7 @@ def lifecycle_rules(args: StorageArgs) -> list[dict[str, Any]]:
     return rules
 
 
-def cors_rule(origins: Sequence[str]) -> dict[str, Any]:
+def cors_rule(origins: Sequence[str]) -> Any:
     """The one CORS rule (Amplify's, with the stack's origins instead of ``*``)."""
     return {"allowed_headers": ["*"], "allowed_methods": list(CORS_METHODS), "allowed_origins": list(origins),
             "expose_headers": list(CORS_EXPOSE_HEADERS), "max_age_seconds": 3000}
@@ -247,12 +247,13 @@ def attach_policies(prefix: str, bucket: aws.s3.Bucket, compiled: CompiledBucket
     bound once the bucket exists. (The one place that decides how policies reach roles.)"""
     out: list[pulumi.CustomResource] = []
     keys = unique_slugs(list(compiled.roles))
+    def bound(doc: dict[str, Any]) -> pulumi.Output[str]:
+        return bucket.arn.apply(lambda arn: json.dumps(bind_arn(doc, compiled.arn, arn), sort_keys=True))
+
     for key, documents in compiled.roles.items():
         for i, doc in enumerate(documents):
-            policy = bucket.arn.apply(
-                lambda arn, doc=doc: json.dumps(bind_arn(doc, compiled.arn, arn), sort_keys=True))
             out.append(aws.iam.RolePolicy(
-                f"{prefix}-{keys[key]}-{i}", role=role_name(roles[key]), policy=policy,
+                f"{prefix}-{keys[key]}-{i}", role=role_name(roles[key]), policy=bound(doc),
                 opts=pulumi.ResourceOptions(parent=parent)))
     return out
 
