@@ -2,15 +2,16 @@
 
 Contract (pulumi-aws v7, type token ``ampliform:index:Storage``):
 - validates the definition (`components.validate.check_definition`; one `DefinitionError` with every
-  problem), compiles it once (`components.access.compile_definition`, placeholder ARNs), and fails with a
+  problem), compiles it once (`components.access.compile_backend`, placeholder ARNs), and fails with a
   `DefinitionError` when a compiled role has no role to attach to (guest access without Auth's guest role, a
   group Auth lacks, a function not passed in `StorageArgs.functions`);
 - per bucket ``<name>-<bucket>``: the bucket (tag ``ampliform:bucket`` = friendly name), a public access
   block with all four flags, ownership ``BucketOwnerEnforced``, SSE-S3 with bucket key, versioning (when
   on), a lifecycle aborting incomplete multipart uploads (and expiring noncurrent versions when
   versioned), CORS from the settings (when any origin), one bucket policy denying non-TLS requests;
-- the compiled documents attached by `attach_policies` (one ``RolePolicy`` per document, each bound to the
-  real bucket ARN) — never through the role's ``inline_policies``;
+- the compiled documents attached by `attach_policies` as the policy budget placed them (`access.budget`):
+  inline ones as ``RolePolicy``, the spill as managed ``iam.Policy`` + ``RolePolicyAttachment``, each bound
+  to the real bucket ARN — never through the role's ``inline_policies``;
 - ``protect=True`` (prod): buckets protected and retained on delete; otherwise ``force_destroy``.
 Children are named ``<name>-...`` and parented to the component; `register_outputs` comes last.
 """
@@ -25,7 +26,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.access import CompiledBucket, bind_arn, compile_definition
+from components.access import CompiledBucket, bind_arn
+from components.access.budget import Limits
+from components.access.compile import CompiledBackend, compile_backend
 from components.auth import Auth, unique_slugs
 from components.definition import Definition
 from components.errors import DefinitionError, Problem, where
@@ -121,7 +124,9 @@ class Storage(pulumi.ComponentResource):
         if not definition.buckets:
             raise DefinitionError(Problem("the definition has no `storage` section", "storage",
                                           "Add a bucket under `storage:`, or don't create Storage."))
-        self.compiled = compile_definition(definition, compat=args.compat)
+        self.backend = compile_backend(definition, compat=args.compat,
+                                       limits=Limits(managed_quota=args.max_managed_policies))
+        self.compiled = self.backend.buckets
         roles = self._resolve_roles(definition)
         default = definition.default_bucket
         assert default is not None  # check_definition guarantees exactly one default
@@ -132,8 +137,11 @@ class Storage(pulumi.ComponentResource):
         for spec in definition.buckets:
             prefix = f"{name}-{slugs[spec.name]}"
             res = self._create_bucket(prefix, spec.name, args)
-            res.role_policies = attach_policies(prefix, res.bucket, self.compiled[spec.name], roles, self)
             self.resources[spec.name] = res
+        for spec in definition.buckets:
+            res = self.resources[spec.name]
+            res.role_policies = attach_policies(f"{name}-{slugs[spec.name]}", res.bucket, spec.name, self.backend,
+                                                roles, self)
         self.register_outputs({
             "default_bucket": self.default_bucket,
             "bucket_names": self.bucket_names,
@@ -241,20 +249,32 @@ def role_name(role: RoleRef) -> pulumi.Input[str]:
     return pulumi.Output.from_input(role).apply(lambda v: v.rsplit("/", 1)[-1] if v.startswith("arn:") else v)
 
 
-def attach_policies(prefix: str, bucket: aws.s3.Bucket, compiled: CompiledBucket,
+def attach_policies(prefix: str, bucket: aws.s3.Bucket, name: str, backend: CompiledBackend,
                     roles: Mapping[str, RoleRef], parent: pulumi.Resource) -> list[pulumi.CustomResource]:
-    """Attach one bucket's compiled documents to the roles: one ``RolePolicy`` per document, its bucket ARN
-    bound once the bucket exists. (The one place that decides how policies reach roles.)"""
+    """Attach one bucket's documents to the roles as the budget placed them: an inline document becomes a
+    ``RolePolicy``, a managed one an ``iam.Policy`` plus a ``RolePolicyAttachment``; each is bound to the real
+    bucket ARN once the bucket exists. (The one place that decides how policies reach roles.)"""
+    placeholder = backend.buckets[name].arn
     out: list[pulumi.CustomResource] = []
-    keys = unique_slugs(list(compiled.roles))
-    def bound(doc: dict[str, Any]) -> pulumi.Output[str]:
-        return bucket.arn.apply(lambda arn: json.dumps(bind_arn(doc, compiled.arn, arn), sort_keys=True))
+    keys = unique_slugs(list(backend.budgets))
+    child = pulumi.ResourceOptions(parent=parent)
 
-    for key, documents in compiled.roles.items():
-        for i, doc in enumerate(documents):
-            out.append(aws.iam.RolePolicy(
-                f"{prefix}-{keys[key]}-{i}", role=role_name(roles[key]), policy=bound(doc),
-                opts=pulumi.ResourceOptions(parent=parent)))
+    def bound(doc: dict[str, Any]) -> pulumi.Output[str]:
+        return bucket.arn.apply(lambda arn: json.dumps(bind_arn(doc, placeholder, arn), sort_keys=True))
+
+    for key, budget in backend.budgets.items():
+        mine = [p for p in budget.placements if p.bucket == name]
+        inline = [p for p in mine if p.kind == "inline"]
+        managed = [p for p in mine if p.kind == "managed"]
+        for i, placement in enumerate(inline):
+            out.append(aws.iam.RolePolicy(f"{prefix}-{keys[key]}-{i}", role=role_name(roles[key]),
+                                          policy=bound(placement.document), opts=child))
+        for i, placement in enumerate(managed):
+            policy = aws.iam.Policy(f"{prefix}-{keys[key]}-managed-{i}", policy=bound(placement.document),
+                                    description=f"ampliform storage access of {key} on bucket {name}", opts=child)
+            attachment = aws.iam.RolePolicyAttachment(f"{prefix}-{keys[key]}-managed-{i}", role=role_name(roles[key]),
+                                                      policy_arn=policy.arn, opts=child)
+            out += [policy, attachment]
     return out
 
 
