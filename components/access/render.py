@@ -8,6 +8,8 @@ Contract:
   statement (``Action: [GetObject, PutObject]``); one ListBucket allow per layer with one ``s3:prefix``
   value per prefix (``media/*`` also matches ``media/``) and ``StringNotLike`` for carved-out children; no
   list denies. Statements and values are sorted.
+- Literal ``$``, ``?`` and ``*`` in paths are escaped (`iam_text`): S3 keys may hold them, IAM would read
+  them as a variable or a wildcard (Amplify does not escape them; ampliform does, in both modes).
 - `document(statements)` wraps statements in a policy document; `bind_arn` swaps a placeholder bucket ARN for
   the real one in Resource values (used by the Storage component once the bucket exists).
 """
@@ -18,10 +20,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from components.access.amplify import RoleSets
-from components.access.constants import IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, POLICY_VERSION, PREFIX_KEY
+from components.access.constants import ENTITY_SUB, IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, POLICY_VERSION, PREFIX_KEY
 from components.access.plan import ActionPlan
 
 Statement = dict[str, Any]
+
+
+_ESCAPE = {"$": "${$}", "?": "${?}", "*": "${*}"}
+
+
+def iam_text(prefix: str) -> str:
+    """A prefix as IAM must read it: literal ``$``, ``?`` and ``*`` escaped (``${$}``, ``${?}``, ``${*}``), so that
+    a key's characters never act as wildcards or policy variables; the owner variable and the final ``*``
+    wildcard stay as they are."""
+    body, wildcard = (prefix[:-1], "*") if prefix.endswith("*") else (prefix, "")
+    parts = ["".join(_ESCAPE.get(ch, ch) for ch in part) for part in body.split(ENTITY_SUB)]
+    return ENTITY_SUB.join(parts) + wildcard
 
 
 def _scalar(values: list[str]) -> str | list[str]:
@@ -36,12 +50,12 @@ def render_amplify(sets: RoleSets, role: str, arn: str) -> list[Statement]:
             if not prefixes:
                 continue
             if action == "list":
-                values = [v for p in prefixes for v in (p, p[:-1])]
+                values = [iam_text(v) for p in prefixes for v in (p, p[:-1])]
                 statements.append({"Action": LIST_ACTION, "Condition": {"StringLike": {PREFIX_KEY: values}},
                                    "Effect": effect, "Resource": arn})
             else:
                 statements.append({"Action": IAM_ACTIONS[action], "Effect": effect,
-                                   "Resource": _scalar(list(dict.fromkeys(f"{arn}/{p}" for p in prefixes)))})
+                                   "Resource": _scalar(list(dict.fromkeys(f"{arn}/{iam_text(p)}" for p in prefixes)))})
     return statements
 
 
@@ -56,15 +70,15 @@ def render_merged(plan: dict[str, ActionPlan], arn: str) -> list[Statement]:
                     by_prefix.setdefault(p, []).append(OBJECT_ACTIONS[action])
         by_actions: dict[tuple[str, ...], list[str]] = {}
         for p, actions in by_prefix.items():
-            by_actions.setdefault(tuple(sorted(actions)), []).append(f"{arn}/{p}")
+            by_actions.setdefault(tuple(sorted(actions)), []).append(f"{arn}/{iam_text(p)}")
         for actions, resources in sorted(by_actions.items()):
             statements.append({"Effect": effect, "Action": _scalar(list(actions)),
                                "Resource": _scalar(sorted(resources))})
     if "list" in plan:
         for layer in plan["list"].layers:
-            condition: dict[str, Any] = {"StringLike": {PREFIX_KEY: sorted(layer.like)}}
+            condition: dict[str, Any] = {"StringLike": {PREFIX_KEY: sorted(map(iam_text, layer.like))}}
             if layer.not_like:
-                condition["StringNotLike"] = {PREFIX_KEY: sorted(layer.not_like)}
+                condition["StringNotLike"] = {PREFIX_KEY: sorted(map(iam_text, layer.not_like))}
             statements.append({"Effect": "Allow", "Action": LIST_ACTION, "Resource": arn, "Condition": condition})
     return statements
 
