@@ -10,17 +10,16 @@ Contract:
   list denies. Statements and values are sorted.
 - Literal ``$``, ``?`` and ``*`` in paths are escaped (`iam_text`): S3 keys may hold them, IAM would read
   them as a variable or a wildcard (Amplify does not escape them; ampliform does, in both modes).
-- `document(statements)` wraps statements in a policy document; `bind_arn` swaps a placeholder bucket ARN for
-  the real one in Resource values (used by the Storage component once the bucket exists).
+- `bind_arn` swaps a placeholder bucket ARN for the real one in Resource values (Storage does it once the
+  bucket exists).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from components.access.amplify import RoleSets
-from components.access.constants import ENTITY_SUB, IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, POLICY_VERSION, PREFIX_KEY
+from components.access.constants import ENTITY_SUB, IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, PREFIX_KEY
 from components.access.plan import ActionPlan
 
 Statement = dict[str, Any]
@@ -81,11 +80,6 @@ def render_merged(plan: dict[str, ActionPlan], arn: str) -> list[Statement]:
                 condition["StringNotLike"] = {PREFIX_KEY: sorted(map(iam_text, layer.not_like))}
             statements.append({"Effect": "Allow", "Action": LIST_ACTION, "Resource": arn, "Condition": condition})
     return statements
-
-
-def document(statements: Iterable[Statement]) -> dict[str, Any]:
-    """A policy document holding `statements`."""
-    return {"Version": POLICY_VERSION, "Statement": list(statements)}
 
 
 def bind_arn(doc: dict[str, Any], placeholder: str, real: str) -> dict[str, Any]:
