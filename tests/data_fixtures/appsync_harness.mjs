@@ -11,6 +11,7 @@
 //    a call may carry "between": {"after": "<function name>", "seed": {...}}: another writer's change to
 //    the table after that pipeline function ran (to show the check and the write cannot be separated)
 //    {"dump": "Post"}                                               -> {"items": [...]}
+//    {"reset": "Post"}                                              -> {"reset": true} (empties the table)
 //    {"check": [code, ...]}                                         -> {"loaded": n} (parses and links each module)
 //    CALLER: {"userPools": {"sub", "username", "groups"}} | {"iam": {"role", "account"}} | {"apiKey": true}
 //
@@ -464,6 +465,9 @@ async function main() {
       results.push({ error: out.error, filter, delivered });
     } else if (step.seed) {
       results.push({ seeded: seed(step.seed) });
+    } else if (step.reset) {
+      table(step.reset).items.clear();
+      results.push({ reset: true });
     } else if (step.dump) {
       results.push({ items: [...table(step.dump).items.values()] });
     } else if (step.check) {
