@@ -180,10 +180,11 @@ def test_groups_update_and_delete_any_record_owners_only_their_own():
         call("Mutation.updateTodo", CAROL, input={"id": "missing", "done": False}),
         call("Mutation.updateTodo", BOB, input={"id": "missing", "done": False}),
         call("Mutation.createTodo", CAROL, input={"id": "t9", "content": "made by admin"}),
+        call("Mutation.updateTodo", CAROL, input={"id": "t2", "content": None}),
         {"dump": "Todo"},
     ])
-    _, bob_on_alice, carol_on_alice, bob_delete, carol_delete, bob_own, carol_missing, bob_missing, created, dump = \
-        results
+    (_, bob_on_alice, carol_on_alice, bob_delete, carol_delete, bob_own, carol_missing, bob_missing, created,
+     required_removed, dump) = results
     assert error_type(bob_on_alice) == "Unauthorized"
     assert carol_on_alice["error"] is None and carol_on_alice["data"]["content"] == "admin edit"
     assert carol_on_alice["data"]["owner"] == "alice"  # an admin's edit keeps the owner
@@ -192,8 +193,12 @@ def test_groups_update_and_delete_any_record_owners_only_their_own():
     assert bob_own["error"] is None and bob_own["data"]["done"] is False
     assert error_type(carol_missing) == "DynamoDB:ConditionalCheckFailedException"
     assert error_type(bob_missing) == "DynamoDB:ConditionalCheckFailedException"
+    assert created["error"] is None
+    assert required_removed["error"] == {"type": "ValidationError",
+                                         "message": "content is required and cannot be removed"}
     stored = {t["id"]: t for t in dump["items"]}
     assert set(stored) == {"t1", "t2", "t4", "t9"}  # t3 deleted by the admin; no upsert of "missing"
+    assert stored["t2"]["content"] == "bob 1"
     assert stored["t1"]["content"] == "admin edit"
     assert stored["t9"]["owner"] == "sub-carol::carol"
 

@@ -7,7 +7,7 @@ Contract: `model_resolvers(name, model, roles)` returns the model's `ResolverSpe
 - ``Mutation.create<M>`` (unit, table): sets ``id``, timestamps and the owner field from the caller;
 - ``Mutation.update<M>`` / ``delete<M>`` (pipeline: ``<Op><M>Authorize`` loads and checks the record,
   ``<Op><M>Write`` writes it on condition that it exists, still has the owner the check saw, and meets the
-  caller's ``condition``);
+  caller's ``condition``; an update may not set a required field to null);
 - ``Subscription.on{Create,Update,Delete}<M>`` (unit, NONE): who may listen; owners get a subscription filter
   on their own records;
 - ``<M>.<owner field>`` (unit, NONE) with an owner rule: shows the owner as its user name, as Amplify does.
@@ -80,9 +80,9 @@ def _source(step: str) -> str:
     return (JS_DIR / f"{step}.js").read_text(encoding="utf-8")
 
 
-def config(access: ModelAccess, roles: IamRoles, op: str | None = None) -> dict:
+def config(access: ModelAccess, roles: IamRoles, op: str | None = None, required: tuple[str, ...] = ()) -> dict:
     """The ``CONFIG`` a model's resolver code runs with."""
-    out: dict = {"model": access.name, "ownerField": access.owner_field}
+    out: dict = {"model": access.name, "ownerField": access.owner_field, "required": list(required)}
     if op is not None:
         out["op"] = op
     out["rules"] = {
@@ -94,10 +94,12 @@ def config(access: ModelAccess, roles: IamRoles, op: str | None = None) -> dict:
     return out
 
 
-def code(step: str, access: ModelAccess, roles: IamRoles, op: str | None = None) -> str:
+def code(step: str, access: ModelAccess, roles: IamRoles, op: str | None = None,
+         required: tuple[str, ...] = ()) -> str:
     """The ES module of one resolver step (``get``, ``list``, ``create``, ``authorize``, ``update``,
-    ``delete``, ``subscribe``, ``owner_field``)."""
-    return f"{IMPORT}\nconst CONFIG = {_js_object(config(access, roles, op))};\n\n{_source('common')}\n{_source(step)}"
+    ``delete``, ``subscribe``, ``owner_field``); `required` names the fields an update may not remove."""
+    constant = _js_object(config(access, roles, op, required))
+    return f"{IMPORT}\nconst CONFIG = {constant};\n\n{_source('common')}\n{_source(step)}"
 
 
 def _js_object(value: dict, indent: str = "") -> str:
@@ -121,6 +123,7 @@ def model_resolvers(name: str, model: ModelSpec, roles: IamRoles = NO_IAM_ROLES)
     if not access.uses_iam:
         roles = NO_IAM_ROLES
     n = ModelNames(name)
+    required = tuple(field for field, spec in model.fields.items() if spec.required)
     out = [
         ResolverSpec("Query", n.get, name, code("get", access, roles), returns=name),
         ResolverSpec("Query", n.list, name, code("list", access, roles), returns=n.connection),
@@ -129,7 +132,7 @@ def model_resolvers(name: str, model: ModelSpec, roles: IamRoles = NO_IAM_ROLES)
     for op in ("update", "delete"):
         title = op.capitalize()
         steps = (FunctionSpec(f"{title}{name}Authorize", name, code("authorize", access, roles, op)),
-                 FunctionSpec(f"{title}{name}Write", name, code(op, access, roles)))
+                 FunctionSpec(f"{title}{name}Write", name, code(op, access, roles, required=required)))
         out.append(ResolverSpec("Mutation", getattr(n, op), None, pipeline_code(), steps, returns=name))
     for field_name in n.subscriptions:
         out.append(ResolverSpec("Subscription", field_name, None, code("subscribe", access, roles), returns=name))

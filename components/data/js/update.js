@@ -1,7 +1,12 @@
-// Second step of Mutation.update<Model>: set the given fields (null removes one), keep the caller's
-// `condition`, require the record to exist and (for an owner) to still be theirs.
+// Second step of Mutation.update<Model>: set the given fields (null removes one, unless it is required),
+// keep the caller's `condition`, require the record to exist and (for an owner) to still be theirs.
 export function request(ctx) {
   const values = Object.assign({}, ctx.args.input);
+  for (const field of CONFIG.required) {
+    if (Object.hasOwn(values, field) && values[field] === null) {
+      util.error(`${field} is required and cannot be removed`, 'ValidationError');
+    }
+  }
   const id = values.id;
   delete values.id;
   values.updatedAt = util.time.nowISO8601();
