@@ -239,7 +239,8 @@ def test_identity_pool_rules_grant_only_the_signed_in_roles(dmocks):
 def test_bad_specs_and_a_missing_guest_role_fail_before_any_data_resource(dmocks):
     with pytest.raises(DefinitionError, match="no guest role"):
         build(dmocks, TODO, groups=("admin",), guest=False)
-    assert not [r for r in dmocks.resources if r.typ.startswith(("aws:appsync", "aws:dynamodb"))]
+    data_types = ("aws:appsync", "aws:dynamodb", "ampliform:index:Data")
+    assert not [r for r in dmocks.resources if r.typ.startswith(data_types)]
     bad = DataSpec.model_validate({"models": {"Post": {"fields": {"t": "strin"},
                                                        "authorization": [{"allow": "owner"}]}}})
     with pytest.raises(DefinitionError, match="unknown field type 'strin'"):

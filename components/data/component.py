@@ -99,9 +99,9 @@ class Data(pulumi.ComponentResource):
     outputs_data: pulumi.Output[dict[str, Any]]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
+        _check(args)
         super().__init__("ampliform:index:Data", name, None, opts)
         self.args = args
-        _check(args)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self.region = pulumi.Output.from_input(args.region) if args.region is not None else \
