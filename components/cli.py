@@ -23,6 +23,7 @@ from components.access.model import ResourceRule
 from components.definition import Definition
 from components.errors import DefinitionError, Problem
 from components.loader import load_definition
+from components.preview import preview_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DEFINITION = "backend.yaml"
@@ -161,19 +162,7 @@ def _check_role(defn: Definition, role: str) -> None:
         raise DefinitionError(Problem(f"unknown role {role!r}", "--as", f"Use one of: {', '.join(known)}."))
 
 
-def _register_optional_commands() -> None:
-    """Commands whose modules are built separately; each imports pulumi only when it runs."""
-    import importlib
-
-    for module, attr in (("components.preview", "preview_command"),):
-        try:
-            command = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            continue
-        main.add_command(command)
-
-
-_register_optional_commands()
+main.add_command(preview_command)
 
 __all__ = ["main"]
 

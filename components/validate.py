@@ -13,6 +13,7 @@ import re
 from components.access.model import BucketSpec, GroupsRule
 from components.access.normalize import duplicate_message, unique_ids
 from components.access.paths import path_problems
+from components.data.validate import validate_data
 from components.definition import Definition
 from components.errors import DefinitionError, Problem, where
 
@@ -99,8 +100,4 @@ def access_problems(bucket: BucketSpec, groups: tuple[str, ...], location: tuple
 
 
 def _data_problems(definition: Definition) -> list[Problem]:
-    try:
-        from components.data.validate import validate_data
-    except ImportError:
-        return []
     return list(validate_data(definition)) if definition.data is not None else []
