@@ -1,7 +1,8 @@
 """The ampliform Pulumi program: the app in the box (backend.yaml) for the stack being run.
 
 Reads the stack's ``ampliform:*`` settings (`components.settings`; stacks/Pulumi.<stack>.yaml), loads and
-validates the definition they name (default ``backend.yaml``), then builds Auth and Storage. A bad setting or
+validates the definition they name (default ``backend.yaml``), then builds Auth, Data (when the definition has
+models) and Storage. A bad setting or
 definition stops the program with every problem listed (no traceback in the Pulumi CLI).
 
 Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs.json):
@@ -19,6 +20,8 @@ Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs
 - ``buckets``: one entry per bucket, in declaration order: ``name`` (friendly), ``bucket_name``
   (physical), ``aws_region``, ``paths`` (the client paths map).
 - ``storage``: amplify_outputs' ``storage`` shape: ``aws_region``, ``bucket_name`` (default), ``buckets``.
+- ``data`` (with models): amplify_outputs' ``data`` shape: ``url``, ``aws_region``,
+  ``default_authorization_type``, ``authorization_types``, ``model_introspection``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components import Auth, AuthArgs, Storage, StorageArgs
+from components import Auth, AuthArgs, Data, DataArgs, Storage, StorageArgs
+from components.data.access import guest_access_needed as data_guest_access_needed
 from components.errors import DefinitionError
 from components.loader import load_definition
 from components.settings import settings_from_pulumi
@@ -50,7 +54,7 @@ def main() -> None:
 
     auth = Auth(f"{prefix}-auth", AuthArgs(
         groups=definition.auth.groups,
-        guest_access=guest_access_needed(definition),
+        guest_access=guest_access_needed(definition) or data_guest_access_needed(definition.data),
         protect=settings.protect,
     ))
     region = aws.get_region_output().region
@@ -69,6 +73,19 @@ def main() -> None:
         "identity_pool_id": auth.identity_pool.id,
         **client_auth,
     })
+
+    if definition.data is not None:
+        data = Data(f"{prefix}-data", DataArgs(
+            spec=definition.data,
+            user_pool_id=auth.user_pool.id,
+            authenticated_role=auth.authenticated_role,
+            guest_role=auth.guest_role,
+            group_roles=auth.group_roles,
+            groups=definition.auth.groups,
+            region=region,
+            protect=settings.protect,
+        ))
+        pulumi.export("data", data.outputs_data)
 
     if not definition.buckets:
         return

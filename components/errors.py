@@ -10,6 +10,7 @@ Contract:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,13 +25,28 @@ class Problem:
     details: str = ""
 
     def render(self) -> str:
-        """The problem as the CLI prints it: an ``error:`` line, then where it is and how to fix it."""
-        lines = [f"error: {self.message}" + (f" {self.details}" if self.details else "")]
+        """The problem as the CLI prints it: an ``error:`` line, then where it is and how to fix it.
+
+        Each part stays on its line: control characters a user's input may hold (a key with a newline)
+        are shown escaped."""
+        lines = [f"error: {_one_line(self.message)}" + (f" {_one_line(self.details)}" if self.details else "")]
         if self.location:
-            lines.append(f"  at: {self.location}")
+            lines.append(f"  at: {_one_line(self.location)}")
         if self.fix:
-            lines.append(f"  fix: {self.fix}")
+            lines.append(f"  fix: {_one_line(self.fix)}")
         return "\n".join(lines)
+
+
+MAX_PART = 1000
+"""Characters of one message, location or fix shown at most (a user's value can be huge)."""
+
+
+def _one_line(text: str) -> str:
+    """`text` with control characters (newlines, tabs, ...) escaped as in a Python string literal, and cut
+    to `MAX_PART` characters."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+    return text if len(text) <= MAX_PART else text[: MAX_PART - 1] + "…"
 
 
 class DefinitionError(Exception):
@@ -60,6 +76,6 @@ def where(*parts: str | int) -> str:
         elif part.isidentifier() and previous != "access":
             out += f".{part}" if out else part
         else:
-            out += f'["{part}"]'
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
         previous = part
     return out

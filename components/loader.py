@@ -31,6 +31,11 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be a plain value, found {type(key).__name__} "
+                f"(line {mark.line + 1}, column {mark.column + 1})", mark)
         if key in seen:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
@@ -52,6 +57,14 @@ def read_document(path: str | Path) -> Any:
         raise DefinitionError(Problem(f"file not found: {path}", str(path), "Check the path.")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(Problem(f"cannot read {path}: {exc}", str(path))) from None
+    try:
+        return _parse_text(text, path)
+    except RecursionError:
+        raise DefinitionError(Problem("the document is nested too deeply to read", str(path),
+                                      "Flatten it: a definition needs only a few levels.")) from None
+
+
+def _parse_text(text: str, path: Path) -> Any:
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text)
@@ -98,6 +111,9 @@ def parse_model(model: type[BaseModel], data: Any, source: str = "", root: tuple
         return model.model_validate(data)
     except ValidationError as exc:
         raise DefinitionError(problems_from(exc, model, root)) from None
+    except RecursionError:
+        raise DefinitionError(Problem("the definition is nested too deeply", source or "(top level)",
+                                      "Flatten it: a definition needs only a few levels.")) from None
 
 
 def problems_from(exc: ValidationError, model: Any, root: tuple[str, ...] = ()) -> list[Problem]:
@@ -118,7 +134,8 @@ def _problem(model: type[BaseModel], err: Any, root: tuple[str, ...]) -> Problem
     field = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, raw_loc[:-1])
-        fix = "Remove it, or fix its spelling" + (f"; allowed keys here: {', '.join(sorted(allowed))}." if allowed else ".")
+        listed = f"; allowed keys here: {', '.join(sorted(allowed))}." if allowed else "."
+        fix = "Remove it, or fix its spelling" + listed
         return Problem(f"unknown key `{field}`", location, fix)
     if kind == "missing":
         return Problem(f"missing required key `{field}`", location, f"Add `{field}`.")
@@ -136,7 +153,7 @@ def _problem(model: type[BaseModel], err: Any, root: tuple[str, ...]) -> Problem
     if kind == "too_short":
         return Problem(f"`{field}` must not be empty", location, "Give at least one value.")
     if kind == "literal_error":
-        return Problem(f"invalid value {value!r}: {err['msg']}", location, "Use one of the values listed.")
+        return Problem(f"invalid value {_show(value)}: {err['msg']}", location, "Use one of the values listed.")
     message = re.sub(r"valid (tuple|list)", "list", err["msg"])
     message = re.sub(r"valid dictionary.*", "mapping", message)
     return Problem(f"{message}, got {_kind(value)}", location, "Fix the value's type.")
@@ -205,6 +222,12 @@ def _unwrap(tp: Any, part: Any) -> Any:
     if origin in (tuple, list) and isinstance(part, int):
         return typing.get_args(tp)[0]
     return None
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A user's value quoted in a message, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _kind(value: Any) -> str:

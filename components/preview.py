@@ -40,8 +40,14 @@ ARN_WORST_CASE = "arn:aws:s3:::" + "b" * 63
 COMPUTED: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("bucket", "bucketDomainName", "bucketRegionalDomainName"),
     "aws:cognito/userPool:UserPool": ("endpoint",),
+    "aws:appsync/function:Function": ("functionId",),
 }
 """Attributes, beyond ``id``, ``arn`` and ``name``, that the provider computes for these types."""
+
+COMPUTED_MAPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "aws:appsync/graphQLApi:GraphQLApi": {"uris": ("GRAPHQL", "REALTIME")},
+}
+"""Computed map attributes: each key's value is a placeholder ``<resource.attribute.key>``."""
 
 
 def placeholder(resource: str, attribute: str) -> str:
@@ -66,6 +72,8 @@ def _mocks(region: str) -> Any:
             out = dict(args.inputs)
             for attribute in ("arn", "name", *COMPUTED.get(args.typ, ())):
                 out.setdefault(attribute, placeholder(args.name, attribute))
+            for attribute, keys in COMPUTED_MAPS.get(args.typ, {}).items():
+                out.setdefault(attribute, {k: placeholder(args.name, f"{attribute}.{k}") for k in keys})
             return placeholder(args.name, "id"), out
 
         def call(self, args: Any) -> Any:
@@ -245,7 +253,8 @@ def access_matrix(result: dict[str, Any], paths_by_bucket: dict[str, list[str]])
 
     arn_of = {(r["inputs"].get("tags") or {}).get("ampliform:bucket"): placeholder(r["name"], "arn")
               for r in result["resources"] if r["type"] == "aws:s3/bucket:Bucket"}
-    documents = {role: [json.loads(text) for _, text in docs] for role, docs in _documents_by_role(result).items()}
+    documents = {role: [json.loads(text) for _, text in docs] for role, docs in _documents_by_role(result).items()
+                 if role in ("authenticated", "guest") or role.startswith(("group:", "function:"))}
     matrix = []
     for bucket, paths in paths_by_bucket.items():
         arn = arn_of.get(bucket)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from shared_data import CASES
 
 from components.access import compile_definition
 from components.access.evaluate import evaluate
@@ -21,9 +22,6 @@ from components.access.probes import OWN_IDENTITY, probes
 from components.errors import DefinitionError
 from components.loader import parse_definition
 
-CASES = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "amplify" / "cases"
-if not CASES.is_dir():
-    CASES = Path(__file__).resolve().parents[1] / ".." / "shared" / "conformance" / "amplify" / "cases"
 ARN = "arn:aws:s3:::BUCKET"
 ALL_CASES = sorted(CASES.glob("*.json"))
 

@@ -6,13 +6,13 @@ Amplify's role policies for the same models). Every generated IAM policy is lint
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pulumi
 import pytest
 from conftest import ACCOUNT, REGION, RecordingMocks, RecordingMonitor, run
 from graphql import build_schema
 from parliament import analyze_policy_string
+from shared_data import DATA_REFERENCE
 
 from components import Data, DataArgs
 from components.auth import Auth, AuthArgs
@@ -23,7 +23,7 @@ from components.data.model import DataSpec
 from components.data.schema import APPSYNC_PRELUDE, render_schema
 from components.errors import DefinitionError
 
-REFERENCE = Path("/work/shared/conformance/amplify/data")
+REFERENCE = DATA_REFERENCE
 API = "aws:appsync/graphQLApi:GraphQLApi"
 TABLE = "aws:dynamodb/table:Table"
 ROLE = "aws:iam/role:Role"

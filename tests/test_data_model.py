@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from shared_data import DATA_REFERENCE
 
 from components.data.access import guest_access_needed, model_access
 from components.data.dsl import a
@@ -20,7 +21,7 @@ from components.errors import DefinitionError
 from components.loader import load_definition, parse_definition
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = Path("/work/shared/conformance/amplify/data")
+REFERENCE = DATA_REFERENCE
 
 
 def reference(name: str) -> dict:

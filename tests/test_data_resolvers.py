@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from shared_data import DATA_REFERENCE
 
 from components.data.dsl import a
 from components.data.model import DataSpec
@@ -22,7 +23,7 @@ from components.data.resolvers import IamRoles, ResolverSpec, data_resolvers
 
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "data_fixtures" / "appsync_harness.mjs"
-REFERENCE = Path("/work/shared/conformance/amplify/data")
+REFERENCE = DATA_REFERENCE
 ACCOUNT = "123456789012"
 ROLES = IamRoles(account=ACCOUNT, guest="app-guest-role", signed_in=("app-authenticated-role", "app-admin-role"))
 

@@ -10,7 +10,6 @@ leave out on purpose is ``AmplifyAIConversationTurnErrorInput`` (unused by model
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from graphql import (
@@ -22,13 +21,14 @@ from graphql import (
     print_ast,
     validate_schema,
 )
+from shared_data import DATA_REFERENCE
 
 from components.data.dsl import a
 from components.data.introspection import model_introspection, outputs_data
 from components.data.model import DataSpec
 from components.data.schema import APPSYNC_PRELUDE, render_schema
 
-REFERENCE = Path("/work/shared/conformance/amplify/data")
+REFERENCE = DATA_REFERENCE
 CASES = {"post": "post", "guest-groups": "guest-groups"}
 LEFT_OUT = {"AmplifyAIConversationTurnErrorInput"}
 """Types in Amplify's schema that ours leaves out on purpose."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from shared_data import CASES
 
 from components.access import compile_definition
 from components.access.evaluate import evaluate, list_request, object_request
@@ -26,7 +27,6 @@ from components.loader import load_definition, parse_definition
 DIFF = Path(__file__).parent / "fixtures" / "diff"
 BASE = str(DIFF / "base.yaml")
 EDITS = ["add-rule", "remove-action", "nested", "renamed-group", "second-bucket"]
-CASES = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "amplify" / "cases"
 ARN = "arn:aws:s3:::myBucket"
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from iam_lint import SUPPRESSIONS, lint, lint_report
 from policy_tools import merge_statements, split_statements
+from shared_data import CASES
 from strategies import definitions
 
 from components.access import compile_definition
@@ -27,7 +28,6 @@ from components.errors import DefinitionError
 from components.loader import load_definition, parse_definition
 
 REPO = Path(__file__).resolve().parents[1]
-CASES = REPO.parent / "shared" / "conformance" / "amplify" / "cases"
 TUTORIALS = [REPO / "backend.yaml", REPO / "tests" / "fixtures" / "tutorial.yaml"]
 ARN = "arn:aws:s3:::ampliform-dev-mybucket-0a1b2c"
 

@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from shared_data import CONFORMANCE
 
 from components.access import compile_definition
 from components.cli import main
@@ -29,7 +30,7 @@ from components.outputs import build_outputs, placeholders
 from components.preview import run_preview
 
 ROOT = Path(__file__).resolve().parents[1]
-AMPLIFY = ROOT.parent / "shared" / "conformance" / "amplify"
+AMPLIFY = CONFORMANCE
 SCHEMA = json.loads((AMPLIFY / "schema" / "amplify_outputs_schema_v1.5.json").read_text())
 CASES = sorted(p for p in (AMPLIFY / "cases").glob("*.json") if "error" not in json.loads(p.read_text())["amplify"])
 DATA_REFERENCES = sorted((AMPLIFY / "data").glob("*.json"))

@@ -40,6 +40,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from policy_tools import as_list, assert_same_decisions, merge_statements, split_statements, spread, statements_of
+from shared_data import CASES
 from strategies import SEGMENTS, SPECIAL_SEGMENTS, buckets_of, definitions, has_first_parent_quirk
 
 from components.access import compile_definition
@@ -51,7 +52,6 @@ from components.errors import DefinitionError
 from components.loader import parse_definition
 
 REPO = Path(__file__).resolve().parents[1]
-CASES = REPO.parent / "shared" / "conformance" / "amplify" / "cases"
 ENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
 S3_ACTIONS = {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
 ARNS = {"myBucket": "arn:aws:s3:::ampliform-dev-mybucket-0a1b2c", "media": "arn:aws:s3:::media"}

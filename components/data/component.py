@@ -279,10 +279,8 @@ def _check(args: DataArgs) -> None:
     DefinitionError.raise_if(problems)
 
 
-def _graphql_url(uris: Mapping[str, str] | str | None) -> str:
-    """The GraphQL endpoint from the API's ``uris``; an offline preview's placeholder for ``uris`` as is."""
-    if isinstance(uris, str):
-        return uris
+def _graphql_url(uris: Mapping[str, str] | None) -> str:
+    """The GraphQL endpoint from the API's ``uris``."""
     return cast(str, (uris or {}).get("GRAPHQL"))
 
 
