@@ -30,7 +30,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
@@ -79,7 +79,7 @@ def _parse_text(text: str, path: Path) -> Any:
         at = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         reason = getattr(exc, "problem", None) or str(exc)
         if getattr(exc, "context", None) and "duplicate key" not in str(reason):
-            reason = f"{exc.context}, {reason}"  # type: ignore[attr-defined]
+            reason = f"{exc.context}, {reason}"
         raise DefinitionError(
             Problem(f"invalid YAML: {reason}", at, "Fix the YAML syntax (each key once).")
         ) from None

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = CONFORMANCE
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_preview_of_both_stacks_includes_the_data_resources(tmp_path, stack):
+def test_preview_of_both_stacks_includes_the_data_resources(stack):
     project = ROOT
     result = run_preview(stack, project)
     resources = result["resources"]
@@ -46,7 +46,7 @@ def test_preview_of_both_stacks_includes_the_data_resources(tmp_path, stack):
     assert "ampliform:index:Storage" in by_type  # the rest of the app is still there
 
 
-def test_preview_outputs_make_a_valid_data_section_with_amplifys_introspection(tmp_path):
+def test_preview_outputs_make_a_valid_data_section_with_amplifys_introspection():
     result = run_preview("dev", ROOT)
     outputs = build_outputs(result["outputs"])
     schema = json.loads((REFERENCE / "schema" / "amplify_outputs_schema_v1.5.json").read_text())

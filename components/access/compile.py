@@ -30,7 +30,7 @@ from components.access.model import BucketSpec
 from components.access.plan import plan_access
 from components.access.render import Statement, render_amplify, render_merged
 from components.definition import Definition
-from components.errors import DefinitionError
+from components.errors import DefinitionError, Problem
 from components.validate import check_definition
 
 PolicyDocument = dict[str, Any]
@@ -78,7 +78,8 @@ def compile_backend(
         arn = arns[bucket.name]
         for role, statements in role_statements(bucket, definition.auth.groups, arn, compat).items():
             per_role.setdefault(role, {})[bucket.name] = (arn, statements)
-    budgets, problems = {}, []
+    budgets: dict[str, RoleBudget] = {}
+    problems: list[Problem] = []
     for role in sorted(per_role):
         try:
             budgets[role] = fit_role(role, per_role[role], limits or Limits(), split=not compat)

@@ -68,10 +68,10 @@ def render_merged(plan: dict[str, ActionPlan], arn: str) -> list[Statement]:
                 for p in plan[action].allow if effect == "Allow" else plan[action].deny:
                     by_prefix.setdefault(p, []).append(OBJECT_ACTIONS[action])
         by_actions: dict[tuple[str, ...], list[str]] = {}
-        for p, actions in by_prefix.items():
-            by_actions.setdefault(tuple(sorted(actions)), []).append(f"{arn}/{iam_text(p)}")
-        for actions, resources in sorted(by_actions.items()):
-            statements.append({"Effect": effect, "Action": _scalar(list(actions)),
+        for p, names in by_prefix.items():
+            by_actions.setdefault(tuple(sorted(names)), []).append(f"{arn}/{iam_text(p)}")
+        for shared, resources in sorted(by_actions.items()):
+            statements.append({"Effect": effect, "Action": _scalar(list(shared)),
                                "Resource": _scalar(sorted(resources))})
     if "list" in plan:
         for layer in plan["list"].layers:
