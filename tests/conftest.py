@@ -59,6 +59,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             rid = f"{REGION}_{args.name}"
             out["endpoint"] = f"cognito-idp.{REGION}.amazonaws.com/{rid}"
             out["arn"] = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{rid}"
+        elif args.typ == "aws:dynamodb/table:Table":
+            out.setdefault("arn", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{out.get('name') or args.name}")
+        elif args.typ == "aws:appsync/graphQLApi:GraphQLApi":
+            out.setdefault("arn", f"arn:aws:appsync:{REGION}:{ACCOUNT}:apis/{args.name}-id")
         else:
             out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
         return rid, out
