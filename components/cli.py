@@ -219,3 +219,7 @@ def outputs_command(stack: str, stack_outputs: str | None, output: str, project_
     if missing:
         click.echo(f"note: {len(missing)} values are placeholders until deployment, e.g. {missing[0]}; "
                    "pass --stack-outputs for the deployed ids", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -102,6 +102,21 @@ def _mocks(region: str) -> Any:
                     "dependencies": list(request.dependencies)}
             return response
 
+        def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            """Answer an invoke, then close the event loop pulumi's mock opened for it on a worker thread
+            (left open, such loops are torn down at interpreter exit with a traceback)."""
+            import asyncio
+            import threading
+
+            try:
+                return super().Invoke(request)
+            finally:
+                if threading.current_thread() is not threading.main_thread():
+                    loop = asyncio.get_event_loop_policy().get_event_loop()
+                    if not loop.is_running():
+                        loop.close()
+                        asyncio.set_event_loop(None)
+
     mocks = PreviewMocks()
     return mocks, PreviewMonitor(mocks)
 
