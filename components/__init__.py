@@ -7,8 +7,7 @@ pulumi.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from components._lazy import lazy_getattr
 
 _LAZY = {
     "Auth": "components.auth",
@@ -20,10 +19,4 @@ _LAZY = {
 }
 
 __all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'components' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)

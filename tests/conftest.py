@@ -60,9 +60,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
             out["endpoint"] = f"cognito-idp.{REGION}.amazonaws.com/{rid}"
             out["arn"] = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{rid}"
         elif args.typ == "aws:dynamodb/table:Table":
-            out.setdefault("arn", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{out.get('name') or args.name}")
+            out["name"] = out.get("name") or f"{args.name}-0a1b2c"
+            out["arn"] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{out['name']}"
         elif args.typ == "aws:appsync/graphQLApi:GraphQLApi":
-            out.setdefault("arn", f"arn:aws:appsync:{REGION}:{ACCOUNT}:apis/{args.name}-id")
+            out["arn"] = f"arn:aws:appsync:{REGION}:{ACCOUNT}:apis/{args.name}-id"
+            out["uris"] = {"GRAPHQL": f"https://{args.name}.appsync-api.{REGION}.amazonaws.com/graphql"}
+        elif args.typ == "aws:appsync/function:Function":
+            out["functionId"] = f"{args.name}-fid"
         else:
             out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
         return rid, out

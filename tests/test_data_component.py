@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 
-import pulumi
 import pytest
-from conftest import ACCOUNT, REGION, RecordingMocks, RecordingMonitor, run
+from conftest import ACCOUNT, REGION, RecordingMocks, run
 from graphql import build_schema
 from parliament import analyze_policy_string
 from shared_data import DATA_REFERENCE
@@ -33,32 +32,6 @@ RESOLVER = "aws:appsync/resolver:Resolver"
 FUNCTION = "aws:appsync/function:Function"
 
 
-class DataMocks(RecordingMocks):
-    """The shared mocks, plus the computed attributes AppSync and DynamoDB resources have once created."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        rid, out = super().new_resource(args)
-        if args.typ == API:
-            out["arn"] = f"arn:aws:appsync:{REGION}:{ACCOUNT}:apis/{args.name}-id"
-            out["uris"] = {"GRAPHQL": f"https://{args.name}.appsync-api.{REGION}.amazonaws.com/graphql"}
-        elif args.typ == TABLE:
-            out["name"] = out.get("name") or f"{args.name}-0a1b2c"
-            out["arn"] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{out['name']}"
-        elif args.typ == FUNCTION:
-            out["functionId"] = f"{args.name}-fid"
-        return rid, out
-
-
-@pytest.fixture
-def dmocks() -> DataMocks:
-    pulumi.runtime.settings.ROOT.set(None)
-    recorder = DataMocks()
-    recorder.monitor = RecordingMonitor(recorder)  # type: ignore[attr-defined]
-    pulumi.runtime.set_mocks(recorder, project="ampliform", stack="dev", preview=False,
-                             monitor=recorder.monitor)  # type: ignore[attr-defined]
-    return recorder
-
-
 def reference(case: str) -> dict:
     return json.loads((REFERENCE / f"{case}.json").read_text())
 
@@ -67,7 +40,7 @@ POST = DataSpec.model_validate(reference("post")["input"])
 TODO = DataSpec.model_validate(reference("guest-groups")["input"])
 
 
-def build(mocks: DataMocks, spec: DataSpec, groups: tuple[str, ...] = (), guest: bool = False,
+def build(mocks: RecordingMocks, spec: DataSpec, groups: tuple[str, ...] = (), guest: bool = False,
           protect: bool = False) -> dict:
     """Auth + Data as the program wires them; returns the registered resources by name."""
     built: dict = {}
@@ -96,9 +69,9 @@ def lint(document: dict) -> list:
     return [(f.issue, f.detail) for f in findings]
 
 
-def test_api_uses_the_user_pool_by_default_and_iam_as_additional_mode(dmocks):
-    built = build(dmocks, POST)
-    (api,) = dmocks.by_type(API)
+def test_api_uses_the_user_pool_by_default_and_iam_as_additional_mode(mocks):
+    built = build(mocks, POST)
+    (api,) = mocks.by_type(API)
     assert api.inputs["authenticationType"] == "AMAZON_COGNITO_USER_POOLS"
     assert api.inputs["userPoolConfig"] == {"userPoolId": built["outputs"]["user_pool_id"], "awsRegion": REGION,
                                             "defaultAction": "ALLOW"}
@@ -110,28 +83,28 @@ def test_api_uses_the_user_pool_by_default_and_iam_as_additional_mode(dmocks):
     assert outputs["outputs_data"] == {
         "url": outputs["url"], "aws_region": REGION, "default_authorization_type": "AMAZON_COGNITO_USER_POOLS",
         "authorization_types": ["AWS_IAM"], "model_introspection": model_introspection(POST)}
-    assert dmocks.monitor.options[("ampliform:index:Data", "data")]["parent"].endswith("::ampliform-dev")
+    assert mocks.monitor.options[("ampliform:index:Data", "data")]["parent"].endswith("::ampliform-dev")
 
 
 @pytest.mark.parametrize("protect", [False, True])
-def test_tables_on_demand_with_point_in_time_recovery_and_encryption(dmocks, protect):
-    build(dmocks, POST, protect=protect)
-    (table,) = dmocks.by_type(TABLE)
+def test_tables_on_demand_with_point_in_time_recovery_and_encryption(mocks, protect):
+    build(mocks, POST, protect=protect)
+    (table,) = mocks.by_type(TABLE)
     inputs = table.inputs
     assert inputs["hashKey"] == "id" and inputs["attributes"] == [{"name": "id", "type": "S"}]
     assert inputs["billingMode"] == "PAY_PER_REQUEST"
     assert inputs["pointInTimeRecovery"] == {"enabled": True}
     assert inputs["serverSideEncryption"] == {"enabled": True}
     assert inputs["deletionProtectionEnabled"] is protect
-    options = dmocks.monitor.options[(TABLE, "data-Post-table")]
+    options = mocks.monitor.options[(TABLE, "data-Post-table")]
     assert options["protect"] is protect and options["retainOnDelete"] is protect
     assert options["parent"].endswith("ampliform:index:Data::data")
 
 
-def test_each_data_source_role_is_scoped_to_its_own_table_and_api(dmocks):
+def test_each_data_source_role_is_scoped_to_its_own_table_and_api(mocks):
     both = DataSpec(models={**POST.models, **TODO.models})
-    build(dmocks, both, groups=("admin",), guest=True)
-    res = dmocks.by_name()
+    build(mocks, both, groups=("admin",), guest=True)
+    res = mocks.by_name()
     api_arn = f"arn:aws:appsync:{REGION}:{ACCOUNT}:apis/data-api-id"
     for model in ("Post", "Todo"):
         table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/data-{model}-table-0a1b2c"
@@ -140,7 +113,7 @@ def test_each_data_source_role_is_scoped_to_its_own_table_and_api(dmocks):
                           "Action": "sts:AssumeRole",
                           "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
                                         "ArnLike": {"aws:SourceArn": api_arn}}}]
-        attached = [p for p in dmocks.by_type(ROLE_POLICY) if p.inputs["role"] == f"data-{model}-ds-role"]
+        attached = [p for p in mocks.by_type(ROLE_POLICY) if p.inputs["role"] == f"data-{model}-ds-role"]
         assert len(attached) == 1
         document = policy(attached[0])
         (statement,) = document["Statement"]
@@ -154,14 +127,14 @@ def test_each_data_source_role_is_scoped_to_its_own_table_and_api(dmocks):
     assert res["data-none-ds"].inputs["type"] == "NONE"
 
 
-def test_one_resolver_per_field_on_the_right_data_source(dmocks):
-    build(dmocks, TODO, groups=("admin",), guest=True)
+def test_one_resolver_per_field_on_the_right_data_source(mocks):
+    build(mocks, TODO, groups=("admin",), guest=True)
     schema = build_schema(APPSYNC_PRELUDE + render_schema(TODO))
     expected = {(t, f) for t in ("Query", "Mutation", "Subscription") for f in schema.type_map[t].fields}
-    resolvers = {(r.inputs["type"], r.inputs["field"]): r.inputs for r in dmocks.by_type(RESOLVER)}
+    resolvers = {(r.inputs["type"], r.inputs["field"]): r.inputs for r in mocks.by_type(RESOLVER)}
     assert set(resolvers) == expected | {("Todo", "owner")}
-    assert len(dmocks.by_type(RESOLVER)) == len(resolvers)
-    functions = {f.name: f.inputs for f in dmocks.by_type(FUNCTION)}
+    assert len(mocks.by_type(RESOLVER)) == len(resolvers)
+    functions = {f.name: f.inputs for f in mocks.by_type(FUNCTION)}
     assert set(functions) == {"data-UpdateTodoAuthorize", "data-UpdateTodoWrite", "data-DeleteTodoAuthorize",
                               "data-DeleteTodoWrite"}
     for key, inputs in resolvers.items():
@@ -185,9 +158,9 @@ def test_one_resolver_per_field_on_the_right_data_source(dmocks):
            '["auth-authenticated-role", "auth-group-admin-role"]}' in code
 
 
-def test_no_iam_grants_without_guest_or_identity_pool_rules(dmocks):
-    build(dmocks, POST)
-    policies = [p.name for p in dmocks.by_type(ROLE_POLICY)]
+def test_no_iam_grants_without_guest_or_identity_pool_rules(mocks):
+    build(mocks, POST)
+    policies = [p.name for p in mocks.by_type(ROLE_POLICY)]
     assert policies == ["data-Post-ds-policy"]
 
 
@@ -195,10 +168,10 @@ def field_of(arn: str) -> str:
     return arn.split("/types/", 1)[1]
 
 
-def test_iam_grants_only_what_guest_rules_allow_compared_with_amplify(dmocks):
-    build(dmocks, TODO, groups=("admin",), guest=True)
-    res = dmocks.by_name()
-    grants = {p.inputs["role"]: policy(p) for p in dmocks.by_type(ROLE_POLICY) if p.name.startswith("data-graphql")}
+def test_iam_grants_only_what_guest_rules_allow_compared_with_amplify(mocks):
+    build(mocks, TODO, groups=("admin",), guest=True)
+    res = mocks.by_name()
+    grants = {p.inputs["role"]: policy(p) for p in mocks.by_type(ROLE_POLICY) if p.name.startswith("data-graphql")}
     assert set(grants) == {"auth-guest-role", "auth-authenticated-role", "auth-group-admin-role"}
     reads = {"Todo/*", "ModelTodoConnection/*", "Query/fields/getTodo", "Query/fields/listTodos",
              "Subscription/fields/onCreateTodo", "Subscription/fields/onUpdateTodo", "Subscription/fields/onDeleteTodo"}
@@ -225,25 +198,25 @@ def test_iam_grants_only_what_guest_rules_allow_compared_with_amplify(dmocks):
     assert res["data-graphql-guest"].inputs["role"] == "auth-guest-role"
 
 
-def test_identity_pool_rules_grant_only_the_signed_in_roles(dmocks):
+def test_identity_pool_rules_grant_only_the_signed_in_roles(mocks):
     spec = a.schema({"Note": a.model({"body": a.string()}).authorization(
         lambda allow: [allow.authenticated("identityPool").to(["create", "get"])])}).spec
-    build(dmocks, spec, groups=("admin",))
-    grants = {p.inputs["role"]: policy(p) for p in dmocks.by_type(ROLE_POLICY) if p.name.startswith("data-graphql")}
+    build(mocks, spec, groups=("admin",))
+    grants = {p.inputs["role"]: policy(p) for p in mocks.by_type(ROLE_POLICY) if p.name.startswith("data-graphql")}
     assert set(grants) == {"auth-authenticated-role", "auth-group-admin-role"}
     for document in grants.values():
         assert {field_of(arn) for arn in document["Statement"][0]["Resource"]} == {
             "Note/*", "Mutation/fields/createNote", "Query/fields/getNote"}
 
 
-def test_bad_specs_and_a_missing_guest_role_fail_before_any_data_resource(dmocks):
+def test_bad_specs_and_a_missing_guest_role_fail_before_any_data_resource(mocks):
     with pytest.raises(DefinitionError, match="no guest role"):
-        build(dmocks, TODO, groups=("admin",), guest=False)
+        build(mocks, TODO, groups=("admin",), guest=False)
     data_types = ("aws:appsync", "aws:dynamodb", "ampliform:index:Data")
-    assert not [r for r in dmocks.resources if r.typ.startswith(data_types)]
+    assert not [r for r in mocks.resources if r.typ.startswith(data_types)]
     bad = DataSpec.model_validate({"models": {"Post": {"fields": {"t": "strin"},
                                                        "authorization": [{"allow": "owner"}]}}})
     with pytest.raises(DefinitionError, match="unknown field type 'strin'"):
-        build(dmocks, bad)
+        build(mocks, bad)
     with pytest.raises(DefinitionError, match='No auth IAM role found for "admin"'):
-        build(dmocks, TODO, groups=(), guest=True)
+        build(mocks, TODO, groups=(), guest=True)

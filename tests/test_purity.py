@@ -39,6 +39,15 @@ def test_every_access_module_is_covered():
     assert len(modules) >= 10
 
 
+def test_pure_data_modules_import_with_pulumi_blocked():
+    modules = (ROOT / "components" / "data").glob("*.py")
+    pure = sorted(p.stem for p in modules if p.stem not in ("__init__", "component"))
+    assert {"model", "validate", "schema", "resolvers", "introspection", "dsl", "access", "names"} <= set(pure)
+    code = BLOCKER + "".join(f"import components.data.{m}\n" for m in pure)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_cli_compile_runs_with_pulumi_blocked():
     code = BLOCKER + (
         "from click.testing import CliRunner\nfrom components.cli import main\n"

@@ -10,8 +10,7 @@ Submodules: `dsl` (the Python DSL), `evaluate` (IAM evaluator), `probes`, `expla
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from components._lazy import lazy_getattr
 
 _LAZY = {
     "CompiledBucket": "components.access.compile",
@@ -25,10 +24,4 @@ _LAZY = {
 }
 
 __all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'components.access' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)
