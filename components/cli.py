@@ -65,6 +65,9 @@ def main() -> None:
     """ampliform: Amplify-Gen-2-style backends (Auth, Data, Storage) as Pulumi components."""
 
 
+main.add_command(preview_command)
+
+
 @main.command()
 @click.argument("definition", default=DEFAULT_DEFINITION)
 @compat_option
@@ -160,11 +163,6 @@ def _check_role(defn: Definition, role: str) -> None:
     known = [ROLE_AUTHENTICATED, ROLE_GUEST, *(group_role(g) for g in defn.auth.groups), *sorted(functions)]
     if role not in known:
         raise DefinitionError(Problem(f"unknown role {role!r}", "--as", f"Use one of: {', '.join(known)}."))
-
-
-main.add_command(preview_command)
-
-__all__ = ["main"]
 
 
 @main.command("diff")
