@@ -94,7 +94,10 @@ def _mocks(region: str) -> Any:
             self.registrations: dict[str, dict[str, Any]] = {}
 
         def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-            response = super().RegisterResource(request)
+            try:
+                response = super().RegisterResource(request)
+            finally:
+                _close_worker_loop()
             if request.type != "pulumi:pulumi:Stack":
                 self.registrations[response.urn] = {
                     "type": request.type, "name": request.name, "parent": request.parent,
@@ -103,22 +106,36 @@ def _mocks(region: str) -> Any:
             return response
 
         def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-            """Answer an invoke, then close the event loop pulumi's mock opened for it on a worker thread
-            (left open, such loops are torn down at interpreter exit with a traceback)."""
-            import asyncio
-            import threading
-
             try:
                 return super().Invoke(request)
             finally:
-                if threading.current_thread() is not threading.main_thread():
-                    loop = asyncio.get_event_loop_policy().get_event_loop()
-                    if not loop.is_running():
-                        loop.close()
-                        asyncio.set_event_loop(None)
+                _close_worker_loop()
+
+        def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            try:
+                return super().ReadResource(request)
+            finally:
+                _close_worker_loop()
 
     mocks = PreviewMocks()
     return mocks, PreviewMonitor(mocks)
+
+
+def _close_worker_loop() -> None:
+    """Close the event loop pulumi's mock monitor opens on a worker thread for each call. Left open, such
+    loops are torn down at interpreter exit and print a traceback (``Invalid file descriptor: -1``)."""
+    import asyncio
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        return
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none on this thread
+        return
+    if not loop.is_running():
+        loop.close()
+        asyncio.set_event_loop(None)
 
 
 def _project_name(project_dir: Path) -> str:
