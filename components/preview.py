@@ -28,13 +28,13 @@ from typing import Any
 import click
 import yaml
 
+from components.access.budget import INLINE_LIMIT, MANAGED_LIMIT, WORST_CASE_ARN_LENGTH, size_of
 from components.errors import DefinitionError
 from components.settings import Settings, parse_settings, read_stack_file
 
 PLACEHOLDER = re.compile(r"<([^<>\s]+)\.([A-Za-z]+)>")
-INLINE_LIMIT = 10_240
-MANAGED_LIMIT = 6_144
-ARN_WORST_CASE = "arn:aws:s3:::" + "b" * 63
+ARN_WORST_CASE = "arn:aws-us-gov:s3:::" + "b" * (WORST_CASE_ARN_LENGTH - len("arn:aws-us-gov:s3:::"))
+"""An ARN placeholder is measured at the longest ARN a bucket can have (as the budget does)."""
 """Bucket ARNs are placeholders in a preview; sizes count them at their maximum (63-character names)."""
 
 COMPUTED: dict[str, tuple[str, ...]] = {
@@ -242,9 +242,10 @@ def _documents_by_role(result: dict[str, Any]) -> dict[str, list[tuple[str, str]
 
 
 def iam_size(policy: str) -> int:
-    """A policy's size as IAM counts it (no whitespace), bucket-ARN placeholders at their maximum length."""
+    """A policy's size as IAM counts it (`budget.size_of`: JSON without whitespace), ARN placeholders counted
+    at the longest bucket ARN."""
     text = PLACEHOLDER.sub(lambda m: ARN_WORST_CASE if m.group(2) == "arn" else m.group(0), policy)
-    return len(re.sub(r"\s", "", text))
+    return size_of(json.loads(text))
 
 
 def role_budgets(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -322,7 +323,8 @@ def render(result: dict[str, Any], settings: Settings, paths_by_bucket: dict[str
             actions = ", ".join(m["actions"]) or "-"
             lines.append(f"    {m['role'].ljust(width_role)}  {m['path'].ljust(width_path)}  {actions}")
     lines += ["", f"Policy size per role (IAM characters without whitespace; inline limit {INLINE_LIMIT:,}, "
-              f"managed {MANAGED_LIMIT:,} each; bucket ARNs counted at 63-character names)"]
+              f"managed {MANAGED_LIMIT:,} each; bucket ARNs counted at their longest, "
+              f"{WORST_CASE_ARN_LENGTH} characters)"]
     for role, b in role_budgets(result).items():
         managed = f", managed {len(b['managed'])} ({', '.join(map(str, b['managed']))})" if b["managed"] else ""
         lines.append(f"  {role}: inline {b['inline']:,} / {INLINE_LIMIT:,} ({100 * b['inline'] / INLINE_LIMIT:.1f}%)"

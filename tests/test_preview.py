@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from components.access.budget import WORST_CASE_ARN_LENGTH
 from components.preview import access_matrix, iam_size, preview_command, role_budgets, run_preview
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,7 +152,10 @@ def test_access_matrix_and_budgets_follow_the_attached_policies(tmp_path):
 
 def test_iam_size_ignores_whitespace_and_counts_arns_at_their_maximum():
     assert iam_size('{"a": "b"}') == len('{"a":"b"}')
-    assert iam_size('"<x-bucket.arn>/p/*"') == len('"arn:aws:s3:::' + "b" * 63 + '/p/*"')
+    assert iam_size('{"a": "b c"}') == len('{"a":"b c"}')  # spaces inside values count, as in IAM
+    longest = "arn:aws-us-gov:s3:::" + "b" * 63
+    assert len(longest) == WORST_CASE_ARN_LENGTH
+    assert iam_size('"<x-bucket.arn>/p/*"') == len(f'"{longest}/p/*"')
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 No pulumi import anywhere in this package (a test enforces it): it is fast, testable and used by the CLI.
 Public API (loaded lazily, so that the model modules can be imported on their own):
-- `compile_definition(definition, bucket_arns=None, compat=False) -> {bucket: CompiledBucket}`
+- `compile_definition(definition, bucket_arns=None, compat=False) -> {bucket: CompiledBucket}`;
+  `compile_backend(...)` also returns each role's budget
 - `bind_arn(document, placeholder_arn, real_arn)`
 - role keys: `ROLE_AUTHENTICATED`, `ROLE_GUEST`, `group_role(g)`, `function_role(f)`
 Submodules: `dsl` (the Python DSL), `evaluate` (IAM evaluator), `probes`, `explain`.
@@ -14,7 +15,8 @@ from components._lazy import lazy_getattr
 
 _LAZY = {
     "CompiledBucket": "components.access.compile",
-    "compile_bucket": "components.access.compile",
+    "compile_backend": "components.access.compile",
+    "CompiledBackend": "components.access.compile",
     "compile_definition": "components.access.compile",
     "bind_arn": "components.access.render",
     "ROLE_AUTHENTICATED": "components.access.constants",

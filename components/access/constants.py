@@ -26,7 +26,6 @@ LIST_ACTION = "s3:ListBucket"
 """`list` → ListBucket on the bucket ARN with an ``s3:prefix`` condition."""
 
 IAM_ACTIONS = {**OBJECT_ACTIONS, "list": LIST_ACTION}
-ACTION_OF_IAM = {v: k for k, v in IAM_ACTIONS.items()}
 
 PREFIX_KEY = "s3:prefix"
 
