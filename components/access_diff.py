@@ -31,8 +31,8 @@ from typing import Any
 from components.access.compile import CompiledBucket, compile_definition
 from components.access.constants import ENTITY_TOKEN, INTERNAL_ACTIONS, ROLE_AUTHENTICATED, ROLE_GUEST, group_role
 from components.access.evaluate import evaluate
-from components.access.explain import deciding_path
-from components.access.model import AccessMap, EntityRule
+from components.access.explain import deciding_path, rule_prefix
+from components.access.model import AccessMap
 from components.access.probes import OWN_IDENTITY, Probe, probes
 from components.definition import Definition
 from components.errors import DefinitionError, Problem
@@ -147,10 +147,8 @@ def _label(probe: Probe, deciding: AccessMap, other: AccessMap) -> str:
 
 def _reach(access: AccessMap, path: str, target: str) -> int:
     """Length of the longest effective prefix of `path`'s rules that `target` starts with (as in explain)."""
-    prefixes = [path[:-1].replace(ENTITY_TOKEN, OWN_IDENTITY) if ENTITY_TOKEN in path and
-                isinstance(rule, EntityRule) else path[:-1].replace(ENTITY_TOKEN + "/", "")
-                for rule in access.get(path, ())]
-    return max((len(p) for p in prefixes if target.startswith(p)), default=0)
+    prefixes = [rule_prefix(path, rule, OWN_IDENTITY) for rule in access.get(path, ())]
+    return max((len(p) for p in prefixes if p is not None and target.startswith(p)), default=0)
 
 
 def render_table(changes: list[Change]) -> str:

@@ -13,7 +13,16 @@ from typing import Any
 from components.access.compile import CompiledBucket
 from components.access.constants import ENTITY_TOKEN
 from components.access.evaluate import evaluate, list_request, object_request
-from components.access.model import AccessMap, EntityRule
+from components.access.model import AccessMap, EntityRule, Rule
+
+
+def rule_prefix(raw_path: str, rule: Rule, identity: str | None) -> str | None:
+    """The folder (without ``*``) a rule of `raw_path` covers for a caller with `identity`: an entity rule on
+    an owner path covers the caller's own folder (None without an identity); any other rule covers the path
+    with ``{entity_id}/`` removed."""
+    if ENTITY_TOKEN in raw_path and isinstance(rule, EntityRule):
+        return raw_path[:-1].replace(ENTITY_TOKEN, identity) if identity is not None else None
+    return raw_path[:-1].replace(ENTITY_TOKEN + "/", "")
 
 
 def deciding_path(access_map: AccessMap, target: str, identity: str | None) -> str | None:
@@ -21,13 +30,8 @@ def deciding_path(access_map: AccessMap, target: str, identity: str | None) -> s
     best: tuple[int, str] | None = None
     for raw_path, rules in access_map.items():
         for rule in rules:
-            if ENTITY_TOKEN in raw_path and isinstance(rule, EntityRule):
-                if identity is None:
-                    continue
-                prefix = raw_path[:-1].replace(ENTITY_TOKEN, identity)
-            else:
-                prefix = raw_path[:-1].replace(ENTITY_TOKEN + "/", "")
-            if target.startswith(prefix) and (best is None or len(prefix) > best[0]):
+            prefix = rule_prefix(raw_path, rule, identity)
+            if prefix is not None and target.startswith(prefix) and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), raw_path)
     return best[1] if best else None
 
