@@ -24,17 +24,16 @@ document, `placeholders` lists the values not known until deployment. Pure: no p
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from components.errors import DefinitionError, Problem
 from components.loader import read_document
+from components.preview import PLACEHOLDER
 
 SCHEMA_VERSION = "1.5"
 SECRET = "[secret]"
-PLACEHOLDER = re.compile(r"^<[^<>\s]+\.[A-Za-z]+>$")
 MFA_CONFIGURATION = {"OFF": "NONE", "NONE": "NONE", "ON": "REQUIRED", "REQUIRED": "REQUIRED",
                      "OPTIONAL": "OPTIONAL"}
 """Cognito's `mfa_configuration` (OFF/ON/OPTIONAL) → amplify_outputs' enum (NONE/REQUIRED/OPTIONAL)."""
@@ -186,7 +185,7 @@ def render_outputs(outputs: Mapping[str, Any]) -> str:
 def placeholders(value: Any) -> list[str]:
     """Every ``<resource.attribute>`` placeholder in `value` (values known only after deployment), sorted."""
     if isinstance(value, str):
-        return [value] if PLACEHOLDER.match(value) else []
+        return [value] if PLACEHOLDER.fullmatch(value) else []
     if isinstance(value, Mapping):
         return sorted({p for v in value.values() for p in placeholders(v)})
     if isinstance(value, list):
