@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import run, run_program, stack_mocks
 from iam_lint import lint
 
 from components.auth import Auth, AuthArgs
 from components.loader import parse_definition
+from components.settings import read_stack_file
 from components.storage import Storage, StorageArgs, guest_access_needed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +51,7 @@ def documents(mocks) -> list[tuple[str, dict]]:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_document_of_the_stack_program_is_clean(stack):
     mocks = stack_mocks(stack)
-    stack_file = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())
-    config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in stack_file["config"].items()}
+    config, _ = read_stack_file(ROOT, stack)
     run_program(ROOT / "__main__.py", config)
     found = documents(mocks)
     kinds = {name.split()[0] for name, _ in found}
