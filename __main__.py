@@ -32,12 +32,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components import Auth, AuthArgs, Data, DataArgs, Storage, StorageArgs
+from components.access.budget import Limits
+from components.access.compile import compile_backend
 from components.data.access import guest_access_needed as data_guest_access_needed
 from components.errors import DefinitionError
 from components.loader import load_definition
 from components.settings import settings_from_pulumi
 from components.storage import guest_access_needed
-from components.validate import check_definition
 
 PROJECT_DIR = Path(globals().get("__file__") or "__main__.py").resolve().parent
 
@@ -49,7 +50,9 @@ class ProgramError(DefinitionError, pulumi.RunError):
 def main() -> None:
     settings = settings_from_pulumi()
     definition = load_definition(PROJECT_DIR / settings.definition)
-    check_definition(definition, settings.amplify_compat)
+    # everything Storage will check (paths, groups, data, the policy budget), before any resource exists
+    compile_backend(definition, compat=settings.amplify_compat,
+                    limits=Limits(managed_quota=settings.max_managed_policies))
     prefix = f"{pulumi.get_project()}-{pulumi.get_stack()}"
 
     auth = Auth(f"{prefix}-auth", AuthArgs(

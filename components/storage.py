@@ -1,10 +1,10 @@
 """Storage: every bucket of a definition, secured, with the compiled access policies attached to the roles.
 
 Contract (pulumi-aws v7, type token ``ampliform:index:Storage``):
-- validates the definition (`components.validate.check_definition`; one `DefinitionError` with every
-  problem), compiles it once (`components.access.compile_backend`, placeholder ARNs), and fails with a
-  `DefinitionError` when a compiled role has no role to attach to (guest access without Auth's guest role, a
-  group Auth lacks, a function not passed in `StorageArgs.functions`);
+- validates and compiles the definition once (`components.access.compile_backend`, placeholder ARNs; one
+  `DefinitionError` with every problem, the policy budget included), and fails with a `DefinitionError` when
+  a compiled role has no role to attach to (guest access without Auth's guest role, a group Auth lacks, a
+  function not passed in `StorageArgs.functions`);
 - per bucket ``<name>-<bucket>``: the bucket (tag ``ampliform:bucket`` = friendly name), a public access
   block with all four flags, ownership ``BucketOwnerEnforced``, SSE-S3 with bucket key, versioning (when
   on), a lifecycle aborting incomplete multipart uploads (and expiring noncurrent versions when
@@ -33,7 +33,6 @@ from components.auth import Auth, unique_slugs
 from components.definition import Definition
 from components.errors import DefinitionError, Problem, where
 from components.loader import parse_definition
-from components.validate import check_definition
 
 CORS_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
 CORS_EXPOSE_HEADERS = ("x-amz-server-side-encryption", "x-amz-request-id", "x-amz-id-2", "ETag")
@@ -120,7 +119,6 @@ class Storage(pulumi.ComponentResource):
         super().__init__("ampliform:index:Storage", name, None, opts)
         self.args = args
         self.definition = definition = as_definition(args.definition)
-        check_definition(definition, args.compat)
         if not definition.buckets:
             raise DefinitionError(Problem("the definition has no `storage` section", "storage",
                                           "Add a bucket under `storage:`, or don't create Storage."))
@@ -129,7 +127,7 @@ class Storage(pulumi.ComponentResource):
         self.compiled = self.backend.buckets
         roles = self._resolve_roles(definition)
         default = definition.default_bucket
-        assert default is not None  # check_definition guarantees exactly one default
+        assert default is not None  # compile_backend validated: exactly one default
         self.default_bucket = default.name
         self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         slugs = unique_slugs([b.name for b in definition.buckets])

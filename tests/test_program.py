@@ -86,3 +86,15 @@ def test_bad_setting_stops_the_program_naming_the_key():
     with pytest.raises(DefinitionError) as info:
         run_stack("prod", **{"ampliform:versioning": "sometimes"})
     assert [p.location for p in info.value.problems] == ["stacks/Pulumi.prod.yaml: ampliform:versioning"]
+
+
+def test_over_budget_definition_stops_the_program_before_any_resource(tmp_path):
+    big = tmp_path / "big.json"
+    access = {f"p{i:04d}/*": [{"allow": "authenticated", "to": ["read", "write", "delete"]}] for i in range(1000)}
+    big.write_text(json.dumps({"storage": {"name": "files", "access": access}}))
+    mocks = stack_mocks("dev")
+    config, _ = read_stack_file(ROOT, "dev")
+    with pytest.raises(DefinitionError) as info:
+        run_program(MAIN, {**config, "ampliform:definition": str(big)})
+    assert "role authenticated needs" in str(info.value)
+    assert [r for r in mocks.resources if r.typ != "pulumi:pulumi:Stack"] == []
