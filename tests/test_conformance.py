@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from shared_data import CASES
+from reference_data import CASES
 
 from components.access import compile_definition
 from components.access.evaluate import evaluate

@@ -11,7 +11,7 @@ import pytest
 from conftest import ACCOUNT, REGION, RecordingMocks, run
 from graphql import build_schema
 from parliament import analyze_policy_string
-from shared_data import DATA_REFERENCE
+from reference_data import DATA_REFERENCE
 
 from components import Data, DataArgs
 from components.auth import Auth, AuthArgs

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from shared_data import DATA_REFERENCE
+from reference_data import DATA_REFERENCE
 
 from components.data.access import guest_access_needed, model_access
 from components.data.dsl import a

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from shared_data import CONFORMANCE
+from reference_data import REFERENCE as CONFORMANCE
 
 from components.outputs import build_outputs
 from components.preview import run_preview

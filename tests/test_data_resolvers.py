@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from shared_data import DATA_REFERENCE
+from reference_data import DATA_REFERENCE
 
 from components.data.dsl import a
 from components.data.model import DataSpec

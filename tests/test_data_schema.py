@@ -21,7 +21,7 @@ from graphql import (
     print_ast,
     validate_schema,
 )
-from shared_data import DATA_REFERENCE
+from reference_data import DATA_REFERENCE
 
 from components.data.dsl import a
 from components.data.introspection import model_introspection, outputs_data

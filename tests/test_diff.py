@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from shared_data import CASES
+from reference_data import CASES
 
 from components.access import compile_definition
 from components.access.evaluate import evaluate, list_request, object_request

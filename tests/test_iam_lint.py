@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from iam_lint import SUPPRESSIONS, lint, lint_report
 from policy_tools import merge_statements, split_statements
-from shared_data import CASES
+from reference_data import CASES
 from strategies import definitions
 
 from components.access import compile_definition

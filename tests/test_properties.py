@@ -40,7 +40,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from policy_tools import as_list, assert_same_decisions, merge_statements, split_statements, spread, statements_of
-from shared_data import CASES
+from reference_data import CASES
 from strategies import SEGMENTS, SPECIAL_SEGMENTS, buckets_of, definitions, has_first_parent_quirk
 
 from components.access import compile_definition
