@@ -1,10 +1,13 @@
 # make preview: the dev stack's offline preview (the main job).  make test: the whole test suite.
-# Both create venv/ from requirements.txt when it is missing or out of date.
+# make lint: ruff, mypy and the layering contracts (import-linter). `.ci/run` runs `make lint` and `make test`.
+# Each target creates venv/ from requirements.txt when it is missing or out of date.
 PYTHON ?= python3
 VENV := venv
 STAMP := $(VENV)/.installed
+# mypy checks the package under its installed name: build/typecheck/ampliform is a link to components/
+TYPECHECK := build/typecheck
 
-.PHONY: preview preview-prod test lint bench clean
+.PHONY: preview preview-prod test lint golden bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -19,15 +22,20 @@ preview-prod: $(STAMP)
 	$(VENV)/bin/ampliform preview --stack prod
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy components
+	mkdir -p $(TYPECHECK) && ln -sfn ../../components $(TYPECHECK)/ampliform
+	MYPYPATH=$(TYPECHECK) $(VENV)/bin/mypy -p ampliform
+	$(VENV)/bin/lint-imports
+
+golden: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/test_golden.py --update-golden -q
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench.py
 	$(VENV)/bin/python benchmarks/preview_bench.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache

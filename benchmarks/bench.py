@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from components.access import compile_definition  # noqa: E402
-from components.access.budget import Limits  # noqa: E402
-from components.loader import parse_definition  # noqa: E402
+from ampliform.access import compile_definition  # noqa: E402
+from ampliform.definition.load import parse_definition  # noqa: E402
+from ampliform.iam.budget import Limits  # noqa: E402
 
 UNLIMITED = Limits(inline=10**9, managed=10**9)
 
@@ -77,8 +77,8 @@ def signed_in_map(n: int) -> dict:
 
 
 def budget_numbers() -> None:
-    from components.access.compile import compile_backend
-    from components.errors import DefinitionError
+    from ampliform.access.compile import compile_backend
+    from ampliform.errors import DefinitionError
 
     arn = {"BUCKET": "arn:aws:s3:::BUCKET"}
     print("policy characters per path, the authenticated role (ARN arn:aws:s3:::BUCKET, as in Amplify's count)")
@@ -109,7 +109,7 @@ def budget_numbers() -> None:
 
 
 def _role_chars(backend, role: str) -> int:
-    from components.access.budget import size_of
+    from ampliform.iam.budget import size_of
 
     return sum(size_of(d) for bucket in backend.buckets.values() for d in bucket.roles.get(role, []))
 

@@ -2,7 +2,7 @@
 
 Run: `venv/bin/python benchmarks/preview_bench.py [--runs N] [--stack S]`. Starts the command as a fresh
 process N times (after one warm-up run that fills the bytecode caches) and prints min and median wall time.
-Uses `venv/bin/ampliform` when installed, else `python -c "from components.cli import main; main()"`.
+Uses `venv/bin/ampliform` when installed, else `python -c "from ampliform.cli import main; main()"`.
 Numbers go in the closing notes, never into timed tests.
 """
 
@@ -24,7 +24,7 @@ def command(stack: str) -> list[str]:
     entry = ROOT / "venv" / "bin" / "ampliform"
     if entry.exists():
         return [str(entry), "preview", "--stack", stack]
-    return [sys.executable, "-c", "from components.cli import main; main()", "preview", "--stack", stack]
+    return [sys.executable, "-c", "from ampliform.cli import main; main()", "preview", "--stack", stack]
 
 
 def wall_times(cmd: list[str], runs: int) -> list[float]:

@@ -1,21 +1,27 @@
 """ampliform: Amplify-Gen-2-style app backends as Pulumi ComponentResources.
 
-Import the components with ``from components import Auth, Storage, Data``. They are loaded lazily, so that
-the pure parts (``components.access``, the definition model, the CLI's compile/validate/explain) never import
-pulumi.
+``from ampliform import Auth, Storage, Data`` (and their ``*Args``), ``compile_backend`` (the whole backend
+planned: checks and budgets) and ``guest_access_needed``. Names are loaded lazily, so that the pure layers
+(definition, planners, IAM, review) and the CLI never import pulumi. Layers, lowest first, each importing
+only the ones below it (import-linter checks it in ``make lint``): ``errors``/``roles`` → ``definition`` →
+``access`` | ``data`` | ``auth`` → ``iam`` → ``plan`` → ``review`` → ``resources`` → ``program`` → ``cli``.
 """
 
 from __future__ import annotations
 
-from components._lazy import lazy_getattr
+from ampliform._lazy import lazy_getattr
 
 _LAZY = {
-    "Auth": "components.auth",
-    "AuthArgs": "components.auth",
-    "Storage": "components.storage",
-    "StorageArgs": "components.storage",
-    "Data": "components.data.component",
-    "DataArgs": "components.data.component",
+    "Auth": "ampliform.resources.auth",
+    "AuthArgs": "ampliform.resources.auth",
+    "Storage": "ampliform.resources.storage",
+    "StorageArgs": "ampliform.resources.storage",
+    "Data": "ampliform.resources.data",
+    "DataArgs": "ampliform.resources.data",
+    "compile_backend": "ampliform.plan.backend",
+    "guest_access_needed": "ampliform.plan.backend",
+    "load_definition": "ampliform.definition.load",
+    "parse_definition": "ampliform.definition.load",
 }
 
 __all__ = sorted(_LAZY)

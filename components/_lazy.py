@@ -1,7 +1,6 @@
 """Lazy package exports (PEP 562): a name is imported from its module when first used.
 
-Used by `components` (so that importing the pure parts never imports pulumi) and `components.access` (so
-that the models import without the compiler)."""
+Used by the root package `ampliform`, so that importing the pure layers or the CLI never imports pulumi."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from components.access.evaluate import Request, evaluate
+from ampliform.iam.evaluate import Request, evaluate
 
 Document = dict[str, Any]
 Statement = dict[str, Any]

@@ -52,9 +52,9 @@ class Capabilities:
 
 @functools.cache
 def default_mode_capabilities() -> Capabilities:
-    from components.access import compile_definition
-    from components.errors import DefinitionError
-    from components.loader import parse_definition
+    from ampliform.definition.load import parse_definition
+    from ampliform.errors import DefinitionError
+    from ampliform.plan.backend import compile_definition
 
     def accepted(paths: Sequence[str]) -> bool:
         rule = [{"allow": "guest", "to": ["read"]}]

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import REGION, run
 
-from components.auth import Auth, AuthArgs
+from ampliform.resources.auth import Auth, AuthArgs
 
 ROLE = "aws:iam/role:Role"
 ATTACHMENT = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"

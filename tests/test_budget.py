@@ -8,14 +8,15 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from components.access.budget import INLINE_LIMIT, MANAGED_LIMIT, WORST_CASE_ARN_LENGTH, Limits, size_of
-from components.access.compile import compile_backend, role_statements
-from components.access.evaluate import evaluate
-from components.access.probes import OWN_IDENTITY, probes
-from components.access.render import bind_arn
-from components.cli import main
-from components.errors import DefinitionError
-from components.loader import parse_definition
+from ampliform.access.compile import role_statements
+from ampliform.access.render import bind_arn
+from ampliform.cli import main
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.iam.budget import INLINE_LIMIT, MANAGED_LIMIT, WORST_CASE_ARN_LENGTH, Limits, size_of
+from ampliform.iam.evaluate import evaluate
+from ampliform.plan.backend import compile_backend
+from ampliform.review.probes import OWN_IDENTITY, probes
 
 ARN = "arn:aws:s3:::BUCKET"
 
@@ -109,7 +110,7 @@ def test_cli_validate_reports_budgets_and_over_budget_exits_2(tmp_path):
     path.write_text(json.dumps(signed_in_map(1000)))
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2 and "error: role authenticated needs" in result.stderr
-    ok = CliRunner().invoke(main, ["validate", str(path), "--max-managed-policies", "20"])
+    ok = CliRunner().invoke(main, ["validate", str(path), "--max-managed-policies", "20", "--json"])
     assert ok.exit_code == 0, ok.output
     budget = json.loads(ok.stdout)["budgets"]["authenticated"]
     assert budget["managed"]["policies"] > 10 and budget["inline"]["used"] <= budget["inline"]["limit"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from components.access.constants import ENTITY_SUB
-from components.cli import main
+from ampliform.access.constants import ENTITY_SUB
+from ampliform.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TUTORIAL = str(FIXTURES / "tutorial.yaml")
@@ -57,7 +57,7 @@ def test_compat_mode_renders_amplify_statements():
 
 
 def explain(*args: str) -> dict:
-    result = run("explain", TUTORIAL, *args)
+    result = run("explain", TUTORIAL, "--json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -83,6 +83,19 @@ def test_explain_user_a_may_not_write_into_b_folder_but_may_into_own():
 def test_explain_guest_may_do_nothing(action):
     out = explain("--as", "guest", action, f"post-pictures/{USER_B}/cat.jpg")
     assert out["decision"] == "deny"
+
+
+def test_explain_prints_the_decision_first_then_why():
+    result = run("explain", TUTORIAL, "--as", "authenticated", "--identity", USER_A, "write",
+                 f"post-pictures/{USER_B}/x.jpg")
+    assert result.exit_code == 0
+    first, *rest = result.stdout.splitlines()
+    assert first == f"DENY  authenticated (identity {USER_A}) write 'post-pictures/{USER_B}/x.jpg' on bucket myBucket"
+    assert rest[0].split()[:3] == ["write", "deny", "implicit"]
+    assert rest[1].split() == ["path", "post-pictures/{entity_id}/*"]
+    own = run("explain", TUTORIAL, "--as", "authenticated", "--identity", USER_A, "write",
+              f"post-pictures/{USER_A}/x.jpg")
+    assert own.stdout.startswith("ALLOW  ") and "statement  Allow s3:DeleteObject, s3:PutObject on " in own.stdout
 
 
 def test_explain_unknown_role_is_a_user_error():
@@ -144,9 +157,19 @@ def test_every_problem_is_reported_in_one_run():
 
 
 def test_validate_ok_prints_json_summary():
-    result = run("validate", TUTORIAL)
+    result = run("validate", TUTORIAL, "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_validate_prints_the_verdict_first_then_buckets_and_budgets():
+    result = run("validate", TUTORIAL)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"VALID  {TUTORIAL}"
+    assert lines[1].split() == ["bucket", "myBucket", "1", "path", "authenticated"]
+    assert any(line.split()[:2] == ["authenticated", "inline"] and "/ 8,192" in line for line in lines)
+    assert "\x1b[" not in result.stdout
 
 
 def test_bucket_arn_for_unknown_bucket_is_a_user_error():

@@ -33,9 +33,10 @@ from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from strategies import GROUPS, definitions
 
-from components.cli import main
+from ampliform.cli import main
 
-COMMANDS = (["validate"], ["validate", "--compat", "amplify"], ["compile"], ["compile", "--compat", "amplify"])
+COMMANDS = (["validate", "--json"], ["validate", "--compat", "amplify", "--json"], ["compile"],
+            ["compile", "--compat", "amplify"])
 ERROR_OUTPUT_PER_INPUT_CHAR = 4
 ERROR_OUTPUT_SLACK = 20_000
 """Error output may echo the input, a few times over, but must not grow faster than the input does."""
@@ -314,6 +315,6 @@ def test_alias_bomb_error_output_stays_small(workdir):
     lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 7)]
     lines += ["storage:", "  name: b", "  access:", "    a/*:", "      - {allow: guest, to: [*l6]}"]
     path = write_text(workdir / "bomb.yaml", "\n".join(lines) + "\n")
-    result = run(["validate", str(path)])
+    result = run(["validate", "--json", str(path)])
     check_result(result, "validate bomb.yaml", path.stat().st_size)
     assert result.exit_code == 2

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from reference_data import CASES
 
-from components.access import compile_definition
-from components.access.evaluate import evaluate
-from components.access.probes import OWN_IDENTITY, probes
-from components.errors import DefinitionError
-from components.loader import parse_definition
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.iam.evaluate import evaluate
+from ampliform.plan.backend import compile_definition
+from ampliform.review.probes import OWN_IDENTITY, probes
 
 ARN = "arn:aws:s3:::BUCKET"
 ALL_CASES = sorted(CASES.glob("*.json"))
@@ -120,7 +120,7 @@ def test_default_mode_group_member_keeps_own_folder():
     case = load(CASES / "example-owner-paths.json")
     definition = parse_definition(case["input"])
     key = f"protected/{OWN_IDENTITY}/photo.jpg"
-    from components.access.evaluate import object_request
+    from ampliform.iam.evaluate import object_request
 
     request = object_request("write", ARN, key, OWN_IDENTITY)
     compat = compile_definition(definition, {"appFiles": ARN}, compat=True)["appFiles"]

@@ -13,14 +13,14 @@ from graphql import build_schema
 from parliament import analyze_policy_string
 from reference_data import DATA_REFERENCE
 
-from components import Data, DataArgs
-from components.auth import Auth, AuthArgs
-from components.data.component import TABLE_ACTIONS
-from components.data.dsl import a
-from components.data.introspection import model_introspection
-from components.data.model import DataSpec
-from components.data.schema import APPSYNC_PRELUDE, render_schema
-from components.errors import DefinitionError
+from ampliform import Data, DataArgs
+from ampliform.data.introspection import model_introspection
+from ampliform.data.schema import APPSYNC_PRELUDE, render_schema
+from ampliform.definition.data import DataSpec
+from ampliform.definition.schema_dsl import a
+from ampliform.errors import DefinitionError
+from ampliform.resources.auth import Auth, AuthArgs
+from ampliform.resources.data import TABLE_ACTIONS
 
 REFERENCE = DATA_REFERENCE
 API = "aws:appsync/graphQLApi:GraphQLApi"

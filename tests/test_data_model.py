@@ -11,12 +11,14 @@ import yaml
 from click.testing import CliRunner
 from reference_data import DATA_REFERENCE
 
-from components.data.access import guest_access_needed, model_access
-from components.data.dsl import a
-from components.data.model import DataSpec
-from components.data.validate import data_problems, validate_data
-from components.errors import DefinitionError
-from components.loader import load_definition, parse_definition
+from ampliform.data.access import model_access
+from ampliform.data.validate import data_problems
+from ampliform.definition.data import DataSpec
+from ampliform.definition.load import load_definition, parse_definition
+from ampliform.definition.schema_dsl import a
+from ampliform.errors import DefinitionError
+from ampliform.plan.backend import guest_access_needed
+from ampliform.plan.check import definition_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = DATA_REFERENCE
@@ -53,16 +55,16 @@ TODO_DSL = a.schema({
 @pytest.mark.parametrize(("case", "dsl", "groups"), [("post", POST_DSL, ()), ("guest-groups", TODO_DSL, ("admin",))])
 def test_reference_inputs_parse_validate_and_equal_the_dsl(case, dsl, groups):
     definition = parse_definition({"auth": {"groups": list(groups)}, "data": reference(case)["input"]})
-    assert validate_data(definition) == []
+    assert definition_problems(definition) == []
     assert definition.data == dsl.spec
     assert parse_definition({"auth": {"groups": list(groups)}, "data": dsl.to_data()}).data == dsl.spec
 
 
 def test_backend_yaml_declares_the_tutorial_post():
     definition = load_definition(ROOT / "backend.yaml")
-    assert validate_data(definition) == []
+    assert definition_problems(definition) == []
     assert definition.data == DataSpec.model_validate(reference("post")["input"])
-    assert not guest_access_needed(definition.data)
+    assert not guest_access_needed(definition)
 
 
 def test_shorthand_and_long_field_forms_are_the_same():
@@ -85,7 +87,7 @@ def test_rules_resolve_per_operation():
     assert todo.iam_operations("guest") == ("get", "list", "listen")
     assert todo.iam_operations("signed_in") == ("get", "list", "listen")
     assert all(g.groups == ("admin",) for g in todo.grants.values())
-    assert guest_access_needed(TODO_DSL.spec)
+    assert guest_access_needed({"auth": {"groups": ["admin"]}, "data": TODO_DSL.to_data()})
     iam = a.schema({"N": a.model({"t": a.string()}).authorization(
         lambda allow: [allow.authenticated("identityPool").to(["create", "get"])])})
     note = model_access("N", iam.spec.models["N"])
@@ -96,7 +98,7 @@ def test_rules_resolve_per_operation():
 
 def problems_of(models: dict, groups=("admin",)) -> list:
     definition = parse_definition({"auth": {"groups": list(groups)}, "data": {"models": models}})
-    return validate_data(definition)
+    return definition_problems(definition)
 
 
 OWNER = [{"allow": "owner"}]
@@ -174,7 +176,7 @@ def test_valid_variants_have_no_problems():
 
 
 def test_cli_validate_exits_2_with_every_problem(tmp_path):
-    from components.cli import main
+    from ampliform.cli import main
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"auth": {"groups": []}, "data": {"models": {

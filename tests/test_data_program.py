@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from reference_data import REFERENCE as CONFORMANCE
 
-from components.outputs import build_outputs
-from components.preview import run_preview
+from ampliform.program.outputs import build_outputs
+from ampliform.program.runner import run_preview
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = CONFORMANCE

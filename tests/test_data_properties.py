@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_data_resolvers import ACCOUNT, ROLES, error_type, run
 
-from components.data.access import model_access
-from components.data.component import graphql_grants
-from components.data.model import DataSpec
-from components.data.names import ModelNames
-from components.data.validate import data_problems
+from ampliform.data.access import model_access
+from ampliform.data.names import ModelNames
+from ampliform.data.validate import data_problems
+from ampliform.definition.data import DataSpec
+from ampliform.resources.data import graphql_grants
 
 WORDS = ("create", "read", "update", "delete", "get", "list", "listen")
 EXPANDS = {"read": ("get", "list", "listen")}

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from reference_data import DATA_REFERENCE
 
-from components.data.dsl import a
-from components.data.model import DataSpec
-from components.data.resolvers import IamRoles, ResolverSpec, data_resolvers
+from ampliform.data.resolvers import IamRoles, ResolverSpec, data_resolvers
+from ampliform.definition.data import DataSpec
+from ampliform.definition.schema_dsl import a
 
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "data_fixtures" / "appsync_harness.mjs"

@@ -23,10 +23,10 @@ from graphql import (
 )
 from reference_data import DATA_REFERENCE
 
-from components.data.dsl import a
-from components.data.introspection import model_introspection, outputs_data
-from components.data.model import DataSpec
-from components.data.schema import APPSYNC_PRELUDE, render_schema
+from ampliform.data.introspection import model_introspection, outputs_data
+from ampliform.data.schema import APPSYNC_PRELUDE, render_schema
+from ampliform.definition.data import DataSpec
+from ampliform.definition.schema_dsl import a
 
 REFERENCE = DATA_REFERENCE
 CASES = {"post": "post", "guest-groups": "guest-groups"}

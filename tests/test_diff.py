@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 from reference_data import CASES
 
-from components.access import compile_definition
-from components.access.evaluate import evaluate, list_request, object_request
-from components.access.probes import OTHER_IDENTITY, OWN_IDENTITY, probes
-from components.access_diff import Change, diff_definitions, render_table
-from components.cli import main
-from components.definition import Definition
-from components.loader import load_definition, parse_definition
+from ampliform.cli import main
+from ampliform.definition.load import load_definition, parse_definition
+from ampliform.definition.model import Definition
+from ampliform.iam.evaluate import evaluate, list_request, object_request
+from ampliform.plan.backend import compile_definition
+from ampliform.review.diff import Change, diff_definitions
+from ampliform.review.probes import OTHER_IDENTITY, OWN_IDENTITY, probes
 
 DIFF = Path(__file__).parent / "fixtures" / "diff"
 BASE = str(DIFF / "base.yaml")
@@ -61,7 +61,7 @@ def allowed(path: str, role: str, action: str, key: str, compat: bool = False) -
 
 def test_no_changes_against_itself():
     result = run("diff", BASE, BASE, "--exit-code")
-    assert result.exit_code == 0 and result.stdout.strip() == "no access changes"
+    assert result.exit_code == 0 and result.stdout.startswith("UNCHANGED  no access changes")
     assert changes(BASE, BASE) == []
 
 
@@ -165,12 +165,15 @@ def allowed_for(definition: Definition, action: str, key: str) -> bool:
 def test_exit_code_and_table():
     result = run("diff", BASE, fixture("add-rule"), "--exit-code")
     assert result.exit_code == 1
-    header, row = result.stdout.strip().splitlines()
+    verdict, header, row = result.stdout.strip().splitlines()
+    assert verdict.startswith("CHANGED  1 access change from ")  # the decision first
     assert header.split() == ["bucket", "role", "path", "gained", "lost"]
     assert row.split() == ["myBucket", "guest", "media/*", "get,", "list", "-"]
     assert header.index("path") == row.index("media/*")  # aligned
+    assert "\x1b[" not in result.stdout  # no colour off a terminal
     assert run("diff", BASE, fixture("add-rule")).exit_code == 0  # without --exit-code
-    assert render_table([]) == "no access changes"
+    same = run("diff", BASE, BASE, "--exit-code")
+    assert same.exit_code == 0 and same.stdout.startswith("UNCHANGED  no access changes")
 
 
 @pytest.mark.parametrize("order", ["bad-first", "bad-second"])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components.access import compile_definition
-from components.access.dsl import allow, define_backend, define_storage
-from components.errors import DefinitionError
-from components.loader import parse_definition
+from ampliform.definition.dsl import allow, define_backend, define_storage
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.plan.backend import compile_definition
 
 DATA = {
     "auth": {"groups": ["admin", "editor"]},

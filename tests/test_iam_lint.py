@@ -22,10 +22,10 @@ from policy_tools import merge_statements, split_statements
 from reference_data import CASES
 from strategies import definitions
 
-from components.access import compile_definition
-from components.access.budget import Limits
-from components.errors import DefinitionError
-from components.loader import load_definition, parse_definition
+from ampliform.definition.load import load_definition, parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.iam.budget import Limits
+from ampliform.plan.backend import compile_definition
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIALS = [REPO / "backend.yaml", REPO / "tests" / "fixtures" / "tutorial.yaml"]

@@ -11,10 +11,11 @@ import pytest
 from conftest import run, run_program, stack_mocks
 from iam_lint import lint
 
-from components.auth import Auth, AuthArgs
-from components.loader import parse_definition
-from components.settings import read_stack_file
-from components.storage import Storage, StorageArgs, guest_access_needed
+from ampliform.definition.load import parse_definition
+from ampliform.definition.settings import read_stack_file
+from ampliform.plan.backend import guest_access_needed
+from ampliform.resources.auth import Auth, AuthArgs
+from ampliform.resources.storage import Storage, StorageArgs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT_INPUTS = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components.access import compile_definition
-from components.access.evaluate import evaluate, list_request, object_request
-from components.errors import DefinitionError
-from components.loader import parse_definition
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.iam.evaluate import evaluate, list_request, object_request
+from ampliform.plan.backend import compile_definition
 
 ME = "eu-west-1:11111111-1111-4111-8111-111111111111"
 YOU = "eu-west-1:22222222-2222-4222-8222-222222222222"

@@ -21,13 +21,14 @@ import yaml
 from click.testing import CliRunner
 from reference_data import REFERENCE as CONFORMANCE
 
-from components.access import compile_definition
-from components.cli import main
-from components.data.introspection import outputs_data
-from components.errors import DefinitionError
-from components.loader import parse_definition
-from components.outputs import build_outputs, placeholders
-from components.preview import run_preview
+from ampliform.cli import main
+from ampliform.data.introspection import outputs_data
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.plan.backend import compile_definition
+from ampliform.program.outputs import build_outputs
+from ampliform.program.placeholders import placeholders
+from ampliform.program.runner import run_preview
 
 ROOT = Path(__file__).resolve().parents[1]
 AMPLIFY = CONFORMANCE

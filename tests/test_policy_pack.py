@@ -12,7 +12,7 @@ Contract:
   is one mutation of it and must produce exactly its violations (policy, resource, message fragment); each
   good variant (JSON string or dict documents, scalar or list Action / Resource, unknown values, deployed
   names) must produce none.
-- The offline preview of both stacks (``components.preview.run_preview``) passes every rule.
+- The offline preview of both stacks (``ampliform.program.runner.run_preview``) passes every rule.
 - ``PulumiPolicy.yaml``, ``policy/requirements.txt`` and ``.github/workflows/preview.yml`` parse and say what
   the CLI and CI need.
 """
@@ -564,7 +564,7 @@ def preview_resources(preview: dict[str, Any]) -> list[Resource]:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_offline_preview_passes_every_rule(pack_policies: Any, stack: str) -> None:
-    from components.preview import run_preview  # fails loudly until the offline preview exists
+    from ampliform.program.runner import run_preview  # fails loudly until the offline preview exists
 
     resources = preview_resources(run_preview(stack, ROOT))
     types = {r["type"] for r in resources}

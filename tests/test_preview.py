@@ -12,8 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from components.access.budget import WORST_CASE_ARN_LENGTH
-from components.preview import access_matrix, iam_size, preview_command, role_budgets, run_preview
+from ampliform.cli import main
+from ampliform.definition.load import load_definition
+from ampliform.iam.budget import WORST_CASE_ARN_LENGTH
+from ampliform.plan.backend import compile_backend
+from ampliform.program.preview import attached_documents, attached_size, matrix_of
+from ampliform.program.runner import run_preview
 
 ROOT = Path(__file__).resolve().parent.parent
 SUB = "${cognito-identity.amazonaws.com:sub}"
@@ -93,18 +97,18 @@ def test_preview_is_deterministic_and_in_tree_order():
 
 
 def test_cli_prints_tree_matrix_and_budgets():
-    result = CliRunner().invoke(preview_command, ["--project-dir", str(ROOT)])
+    result = CliRunner().invoke(main, ["preview", "--project-dir", str(ROOT)])
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "  ampliform:index:Storage  ampliform-dev-storage" in out
     assert "    aws:s3/bucket:Bucket  ampliform-dev-storage-mybucket\n" in out
     assert re.search(r"authenticated\s+post-pictures/<own id>/\*\s+get, list, write, delete", out)
     assert re.search(r"authenticated\s+post-pictures/<other id>/\*\s+get, list\n", out)
-    assert re.search(r"authenticated: inline [\d,]+ / 10,240", out)
+    assert re.search(r"authenticated: inline [\d,]+ / 8,192 \([\d.]+%\), managed 0 / 10", out)
 
 
 def test_cli_json_matches_run_preview():
-    result = CliRunner().invoke(preview_command, ["--stack", "prod", "--json", "--project-dir", str(ROOT)])
+    result = CliRunner().invoke(main, ["preview", "--stack", "prod", "--json", "--project-dir", str(ROOT)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"resources", "outputs"}
@@ -113,7 +117,7 @@ def test_cli_json_matches_run_preview():
 
 
 def test_prod_human_preview_shows_protection():
-    result = CliRunner().invoke(preview_command, ["--stack", "prod", "--project-dir", str(ROOT)])
+    result = CliRunner().invoke(main, ["preview", "--stack", "prod", "--project-dir", str(ROOT)])
     assert result.exit_code == 0, result.output
     assert "aws:s3/bucket:Bucket  ampliform-prod-storage-mybucket  [protect, retainOnDelete]" in result.stdout
 
@@ -132,8 +136,10 @@ storage:
 
 
 def test_access_matrix_and_budgets_follow_the_attached_policies(tmp_path):
-    result = run_preview("dev", project(tmp_path, GROUPS_AND_GUESTS))
-    matrix = access_matrix(result, {"files": ["public/*", "private/{entity_id}/*"]})
+    root = project(tmp_path, GROUPS_AND_GUESTS)
+    result = run_preview("dev", root)
+    definition = load_definition(root / "backend.yaml")
+    matrix = matrix_of(result, definition)
     actions = {(m["role"], m["path"]): m["actions"] for m in matrix}
     assert actions[("guest", "public/*")] == ["get", "list"]
     assert actions[("group:admin", "public/*")] == ["get", "list", "write", "delete"]
@@ -143,19 +149,23 @@ def test_access_matrix_and_budgets_follow_the_attached_policies(tmp_path):
     assert actions[("guest", "private/<own id>/*")] == []
     # default mode: a group member keeps their owner access
     assert actions[("group:admin", "private/<own id>/*")] == ["get", "list", "write", "delete"]
-    budgets = role_budgets(result)
+    budgets = compile_backend(definition).budgets
     assert set(budgets) == {"authenticated", "guest", "group:admin"}
-    policies = [r for r in result["resources"] if r["type"] == "aws:iam/rolePolicy:RolePolicy"
-                and r["inputs"]["role"] == "<ampliform-dev-auth-guest-role.id>"]
-    assert budgets["guest"]["inline"] == sum(iam_size(p["inputs"]["policy"]) for p in policies) > 0
+    attached = attached_documents(result)
+    # what the program attached is exactly what the budget placed, and measured alike
+    for role, budget in budgets.items():
+        inline = [attached_size(text) for kind, text in attached[role] if kind == "inline"]
+        managed = [attached_size(text) for kind, text in attached[role] if kind == "managed"]
+        assert sum(inline) == budget.inline_size > 0
+        assert managed == budget.managed_sizes
 
 
-def test_iam_size_ignores_whitespace_and_counts_arns_at_their_maximum():
-    assert iam_size('{"a": "b"}') == len('{"a":"b"}')
-    assert iam_size('{"a": "b c"}') == len('{"a":"b c"}')  # spaces inside values count, as in IAM
+def test_attached_size_ignores_whitespace_and_counts_arns_at_their_maximum():
+    assert attached_size('{"a": "b"}') == len('{"a":"b"}')
+    assert attached_size('{"a": "b c"}') == len('{"a":"b c"}')  # spaces inside values count, as in IAM
     longest = "arn:aws-us-gov:s3:::" + "b" * 63
     assert len(longest) == WORST_CASE_ARN_LENGTH
-    assert iam_size('"<x-bucket.arn>/p/*"') == len(f'"{longest}/p/*"')
+    assert attached_size('"<x-bucket.arn>/p/*"') == len(f'"{longest}/p/*"')
 
 
 @pytest.mark.parametrize(
@@ -169,7 +179,7 @@ def test_iam_size_ignores_whitespace_and_counts_arns_at_their_maximum():
 )
 def test_bad_stack_setting_exits_2_naming_the_key(tmp_path, stack_file, location):
     root = project(tmp_path, dev=stack_file)
-    result = CliRunner().invoke(preview_command, ["--project-dir", str(root)])
+    result = CliRunner().invoke(main, ["preview", "--project-dir", str(root)])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert f"at: stacks/Pulumi.dev.yaml: {location}" in result.stderr
@@ -178,16 +188,15 @@ def test_bad_stack_setting_exits_2_naming_the_key(tmp_path, stack_file, location
 
 def test_bad_definition_exits_2(tmp_path):
     root = project(tmp_path, "storage:\n  name: b\n  access:\n    nostar: [{allow: authenticated, to: [read]}]\n")
-    result = CliRunner().invoke(preview_command, ["--project-dir", str(root)])
+    result = CliRunner().invoke(main, ["preview", "--project-dir", str(root)])
     assert result.exit_code == 2 and result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
 
 
 def test_bad_setting_in_a_real_process_has_no_traceback(tmp_path):
     root = project(tmp_path, prod="config:\n  aws:region: eu-west-1\n  ampliform:corsOrigins: ['*']\n")
-    code = "from components.preview import preview_command; preview_command()"
-    proc = subprocess.run([sys.executable, "-c", code, "--stack", "prod", "--project-dir", str(root)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-m", "ampliform.cli", "preview", "--stack", "prod", "--project-dir", str(root)]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "at: stacks/Pulumi.prod.yaml: ampliform:corsOrigins[0]" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
@@ -196,7 +205,7 @@ def test_bad_setting_in_a_real_process_has_no_traceback(tmp_path):
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_main_job_in_a_real_process_prints_the_preview_and_nothing_on_stderr(stack):
     for _ in range(3):  # event loops left open by mock calls used to fail at exit now and then
-        proc = subprocess.run([sys.executable, "-m", "components.cli", "preview", "--stack", stack],
+        proc = subprocess.run([sys.executable, "-m", "ampliform.cli", "preview", "--stack", stack],
                               cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr == ""  # no traceback at interpreter exit either

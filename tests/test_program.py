@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ACCOUNT, REGION, run_program, stack_mocks
 
-from components.errors import DefinitionError
-from components.settings import read_stack_file
+from ampliform.definition.settings import read_stack_file
+from ampliform.errors import DefinitionError
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "__main__.py"

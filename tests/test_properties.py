@@ -3,7 +3,7 @@
 What each property checks (hypothesis draws random valid definitions, `strategies.definitions`):
 (a) meaning: for every bucket and every role (authenticated, guest, each declared group, each function),
     the compiled policies, run through the IAM evaluator, allow exactly the probe requests the model
-    allows, in the default mode and in compat mode. Probes: `components.access.probes` around every path
+    allows, in the default mode and in compat mode. Probes: `ampliform.review.probes` around every path
     plus random keys and list prefixes drawn from the same segments and both identities. In the default
     mode a `DefinitionError` is accepted only when it is the "IAM cannot re-allow below an explicit deny"
     error *and* the model really has an allow → deny → allow chain for the role and action it names.
@@ -43,13 +43,12 @@ from policy_tools import as_list, assert_same_decisions, merge_statements, split
 from reference_data import CASES
 from strategies import SEGMENTS, SPECIAL_SEGMENTS, buckets_of, definitions, has_first_parent_quirk
 
-from components.access import compile_definition
-from components.access.budget import Limits
-from components.access.compile import compile_backend
-from components.access.evaluate import Request, evaluate
-from components.access.probes import OTHER_IDENTITY, OWN_IDENTITY, Probe, probes
-from components.errors import DefinitionError
-from components.loader import parse_definition
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.iam.budget import Limits
+from ampliform.iam.evaluate import Request, evaluate
+from ampliform.plan.backend import compile_backend, compile_definition
+from ampliform.review.probes import OTHER_IDENTITY, OWN_IDENTITY, Probe, probes
 
 REPO = Path(__file__).resolve().parents[1]
 ENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
@@ -328,7 +327,7 @@ def test_cli_output_does_not_depend_on_hash_seed(tmp_path):
     outputs: dict[tuple[str, ...], set[str]] = {}
     for seed in ("1", "2", "3"):
         for compat in ((), ("--compat", "amplify")):
-            run = subprocess.run([sys.executable, "-c", "from components.cli import main; main()", "compile",
+            run = subprocess.run([sys.executable, "-c", "from ampliform.cli import main; main()", "compile",
                                   str(path), *compat], capture_output=True, text=True, cwd=REPO, timeout=60,
                                  env={**os.environ, "PYTHONHASHSEED": seed})
             assert run.returncode == 0, run.stderr

@@ -1,5 +1,7 @@
 """The components as a library: pip-install this repo into a fresh virtualenv and use them from another
-Pulumi program, with that program's own access map and settings, under mocks.
+Pulumi program — one with a `components/` package of its own, as Pulumi projects often have — with that
+program's own access map and settings, under mocks. The distribution installs `ampliform` only, so the
+program's `components` and ampliform's classes live side by side.
 
 Fast: the venv is created without pip, the outer venv's pip installs a copy of the package (``--no-deps``;
 only the build backend comes from pip's configured index, as for the Makefile's ``pip install -e .``), and
@@ -25,8 +27,8 @@ PROGRAM = textwrap.dedent('''
     import pulumi
     import pulumi_aws as aws
 
-    from components import Auth, AuthArgs, Storage, StorageArgs
-    from components.storage import guest_access_needed
+    from ampliform import Auth, AuthArgs, Storage, StorageArgs, guest_access_needed
+    from components.naming import app_name   # the program's own components package
 
     BACKEND = {
         "auth": {"groups": ["staff"]},
@@ -43,7 +45,7 @@ PROGRAM = textwrap.dedent('''
     }
 
     config = pulumi.Config("shop")
-    auth = Auth("shop-auth", AuthArgs(groups=BACKEND["auth"]["groups"],
+    auth = Auth(app_name("auth"), AuthArgs(groups=BACKEND["auth"]["groups"],
                                       guest_access=guest_access_needed(BACKEND)))
     exporter = aws.iam.Role("exporter", assume_role_policy=pulumi.Output.json_dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -65,6 +67,7 @@ RUNNER = textwrap.dedent('''
     import pulumi
     from pulumi.runtime import mocks as pulumi_mocks
 
+    import ampliform
     import components
 
     class Mocks(pulumi.runtime.Mocks):
@@ -108,7 +111,8 @@ RUNNER = textwrap.dedent('''
         return pulumi.Output.from_input(dict(stack.outputs)).apply(exports.update)
 
     pulumi.runtime.test(program)()
-    json.dump({"components_file": components.__file__, "resources": mocks.resources,
+    json.dump({"ampliform_file": ampliform.__file__, "components_file": components.__file__,
+               "resources": mocks.resources,
                "options": monitor.options, "exports": exports}, sys.stdout)
 ''')
 
@@ -139,16 +143,21 @@ def make_venv(target: Path) -> Path:
 def test_components_installed_elsewhere_build_another_programs_backend(tmp_path):
     python = make_venv(tmp_path / "venv")
     app = tmp_path / "shop"
-    app.mkdir()
+    (app / "components").mkdir(parents=True)
+    (app / "components" / "__init__.py").write_text('"""The shop\'s own components."""\n')
+    (app / "components" / "naming.py").write_text('def app_name(part):\n    return f"shop-{part}"\n')
     (app / "program.py").write_text(PROGRAM)
     (app / "run.py").write_text(RUNNER)
-    proc = subprocess.run([python, "-I", "run.py"], cwd=app, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([python, "-E", "-s", "run.py"], cwd=app, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
 
     site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    assert data["components_file"].startswith(site), "components was not imported from the installed copy"
+    assert data["ampliform_file"].startswith(site), "ampliform was not imported from the installed copy"
+    assert data["components_file"] == str(app / "components" / "__init__.py"), "the program's own package"
+    installed = sorted(p.name for p in Path(site).iterdir() if not p.name.endswith((".dist-info", ".pth")))
+    assert "components" not in installed and "ampliform" in installed
 
     resources = data["resources"]
     assert resources, "no resources registered"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.errors import DefinitionError
-from components.settings import DEV_CORS_ORIGINS, parse_settings, read_stack_file
+from ampliform.definition.settings import DEV_CORS_ORIGINS, parse_settings, read_stack_file
+from ampliform.errors import DefinitionError
 
 ROOT = Path(__file__).resolve().parent.parent
 

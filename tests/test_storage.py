@@ -7,11 +7,11 @@ import json
 import pytest
 from conftest import run
 
-from components.access import compile_definition
-from components.auth import Auth, AuthArgs
-from components.errors import DefinitionError
-from components.loader import parse_definition
-from components.storage import CORS_EXPOSE_HEADERS, Storage, StorageArgs, guest_access_needed
+from ampliform.definition.load import parse_definition
+from ampliform.errors import DefinitionError
+from ampliform.plan.backend import compile_definition, guest_access_needed
+from ampliform.resources.auth import Auth, AuthArgs
+from ampliform.resources.storage import CORS_EXPOSE_HEADERS, Storage, StorageArgs
 
 BUCKET = "aws:s3/bucket:Bucket"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"

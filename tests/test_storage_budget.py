@@ -6,12 +6,12 @@ import json
 
 from conftest import run
 
-from components.access.budget import INLINE_LIMIT, MANAGED_LIMIT, size_of
-from components.access.evaluate import evaluate
-from components.access.probes import OWN_IDENTITY, probes
-from components.auth import Auth, AuthArgs
-from components.loader import parse_definition
-from components.storage import Storage, StorageArgs
+from ampliform.definition.load import parse_definition
+from ampliform.iam.budget import INLINE_LIMIT, MANAGED_LIMIT, size_of
+from ampliform.iam.evaluate import evaluate
+from ampliform.resources.auth import Auth, AuthArgs
+from ampliform.resources.storage import Storage, StorageArgs
+from ampliform.review.probes import OWN_IDENTITY, probes
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 POLICY = "aws:iam/policy:Policy"

@@ -1,4 +1,4 @@
-"""The access vocabulary, in one place: tokens, policy variables, action maps, role keys.
+"""The storage access vocabulary, in one place: tokens, policy variables, action maps (role keys: `ampliform.roles`).
 
 Nothing else in the project spells these strings.
 """
@@ -14,8 +14,6 @@ ENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
 ENTITY_CONTEXT_KEY = "cognito-identity.amazonaws.com:sub"
 """The request-context key `ENTITY_SUB` reads."""
 
-POLICY_VERSION = "2012-10-17"
-
 INTERNAL_ACTIONS = ("get", "list", "write", "delete")
 """Actions after expansion: `read` never survives normalisation."""
 
@@ -28,22 +26,6 @@ LIST_ACTION = "s3:ListBucket"
 IAM_ACTIONS = {**OBJECT_ACTIONS, "list": LIST_ACTION}
 
 PREFIX_KEY = "s3:prefix"
-
-ROLE_AUTHENTICATED = "authenticated"
-ROLE_GUEST = "guest"
-GROUP_ROLE_PREFIX = "group:"
-FUNCTION_ROLE_PREFIX = "function:"
-
-
-def group_role(group: str) -> str:
-    """Role key of a user-pool group's role."""
-    return GROUP_ROLE_PREFIX + group
-
-
-def function_role(function: str) -> str:
-    """Role key of a function's execution role."""
-    return FUNCTION_ROLE_PREFIX + function
-
 
 def bucket_arn_of(name: str) -> str:
     """The ARN used when none is given: ``arn:aws:s3:::<name>``."""

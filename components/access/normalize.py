@@ -8,22 +8,17 @@ Contract, per rule:
 - `roles_of`: the role keys that receive the rule's grants (`entity` goes to the authenticated role).
 - `effective_prefix`: the path with ``{entity_id}`` replaced by ``${cognito-identity.amazonaws.com:sub}`` for
   entity rules, by ``*`` for every other rule, and a trailing ``/*/*`` cut to ``/*`` (so signed-in read on
-  ``post-pictures/{entity_id}/*`` covers ``post-pictures/*``).
+  ``post-pictures/{entity_id}/*`` covers ``post-pictures/*``); `rule_folder` is the same prefix with the owner
+  variable bound to one caller's identity id (what `explain`, `diff` and the probes decide by). The one
+  place effective prefixes are computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from components.access.constants import (
-    ENTITY_SUB,
-    ENTITY_TOKEN,
-    ROLE_AUTHENTICATED,
-    ROLE_GUEST,
-    function_role,
-    group_role,
-)
-from components.access.model import (
+from ampliform.access.constants import ENTITY_SUB, ENTITY_TOKEN
+from ampliform.definition.storage import (
     AuthenticatedRule,
     EntityRule,
     GroupsRule,
@@ -31,6 +26,7 @@ from components.access.model import (
     ResourceRule,
     Rule,
 )
+from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group_role
 
 
 def expand_actions(actions: Iterable[str]) -> tuple[str, ...]:
@@ -92,6 +88,15 @@ def substitute(raw_path: str, replacement: str) -> str:
 def effective_prefix(raw_path: str, rule: Rule) -> str:
     """The prefix (still ending in ``*``) a rule's grants apply to."""
     return substitute(raw_path, ENTITY_SUB if isinstance(rule, EntityRule) else "*")
+
+
+def rule_folder(raw_path: str, rule: Rule, identity: str | None) -> str | None:
+    """The folder (a key prefix, without ``*``) a rule of `raw_path` covers for a caller with `identity`: the
+    rule's effective prefix with the owner variable bound. An entity rule covers the caller's own folder
+    (None without an identity); any other rule covers the path with ``{entity_id}/`` removed."""
+    if isinstance(rule, EntityRule):
+        return substitute(raw_path, identity)[:-1] if identity is not None else None
+    return effective_prefix(raw_path, rule)[:-1]
 
 
 def owner_twin(prefix: str) -> str | None:

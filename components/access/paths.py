@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from components.access.constants import ENTITY_TOKEN
-from components.errors import Problem
+from ampliform.access.constants import ENTITY_TOKEN
+from ampliform.errors import Problem
 
 FORMAT_FIX = "Update all paths to match the format requirements."
 PREFIX_FIX = (

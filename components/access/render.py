@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.access.amplify import RoleSets
-from components.access.constants import ENTITY_SUB, IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, PREFIX_KEY
-from components.access.plan import ActionPlan
+from ampliform.access.constants import ENTITY_SUB, IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, PREFIX_KEY
+from ampliform.access.plan_compat import RoleSets
+from ampliform.access.plan_default import ActionPlan, ListPlan, ObjectPlan
 
 Statement = dict[str, Any]
 
@@ -64,8 +64,9 @@ def render_merged(plan: dict[str, ActionPlan], arn: str) -> list[Statement]:
     for effect in ("Allow", "Deny"):
         by_prefix: dict[str, list[str]] = {}
         for action in OBJECT_ACTIONS:
-            if action in plan:
-                for p in plan[action].allow if effect == "Allow" else plan[action].deny:
+            planned = plan.get(action)
+            if isinstance(planned, ObjectPlan):
+                for p in planned.allow if effect == "Allow" else planned.deny:
                     by_prefix.setdefault(p, []).append(OBJECT_ACTIONS[action])
         by_actions: dict[tuple[str, ...], list[str]] = {}
         for p, names in by_prefix.items():
@@ -73,8 +74,9 @@ def render_merged(plan: dict[str, ActionPlan], arn: str) -> list[Statement]:
         for shared, resources in sorted(by_actions.items()):
             statements.append({"Effect": effect, "Action": _scalar(list(shared)),
                                "Resource": _scalar(sorted(resources))})
-    if "list" in plan:
-        for layer in plan["list"].layers:
+    listing = plan.get("list")
+    if isinstance(listing, ListPlan):
+        for layer in listing.layers:
             condition: dict[str, Any] = {"StringLike": {PREFIX_KEY: sorted(map(iam_text, layer.like))}}
             if layer.not_like:
                 condition["StringNotLike"] = {PREFIX_KEY: sorted(map(iam_text, layer.not_like))}

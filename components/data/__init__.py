@@ -1,7 +1,6 @@
-"""Data: models (AppSync GraphQL API + DynamoDB tables) with owner, signed-in, guest and group rules.
+"""The data planner (pure): models → GraphQL schema, APPSYNC_JS resolvers, and who may do what.
 
-Pure modules (no pulumi): `model` (the definition's `data:` section), `dsl` (the Python form, ``a.schema``),
-`validate` (meaning checks), `access` (who may do what, per operation), `names` (GraphQL names),
+Modules: `validate` (meaning checks of `data:`), `access` (the rules per operation), `names` (GraphQL names),
 `schema` (the SDL), `resolvers` (APPSYNC_JS code, from ``js/``), `introspection` (amplify_outputs' ``data``).
-`component` holds the ``ampliform:index:Data`` ComponentResource (``from components import Data, DataArgs``).
+The models themselves are `ampliform.definition.data`; the ComponentResource is `ampliform.resources.data`.
 """

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from components.data.model import DEFAULT_OPERATIONS, OPERATION_WORDS, OPERATIONS, DataRule, DataSpec, ModelSpec
+from ampliform.definition.data import DEFAULT_OPERATIONS, OPERATION_WORDS, OPERATIONS, DataRule, DataSpec, ModelSpec
 
 DEFAULT_OWNER_FIELD = "owner"
 
@@ -106,10 +106,3 @@ def model_access(name: str, model: ModelSpec) -> ModelAccess:
 def data_access(spec: DataSpec) -> dict[str, ModelAccess]:
     """Every model's access, in declaration order."""
     return {name: model_access(name, model) for name, model in spec.models.items()}
-
-
-def guest_access_needed(spec: DataSpec | None) -> bool:
-    """Some model has a guest rule, so the identity pool must allow guests (Auth's ``guest_access``)."""
-    if spec is None:
-        return False
-    return any(rule.allow == "guest" for model in spec.models.values() for rule in model.authorization)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.data.access import owner_field
-from components.data.model import DEFAULT_OPERATIONS, DataRule, DataSpec, ModelSpec
-from components.data.names import ModelNames
-from components.data.schema import graphql_type
+from ampliform.data.access import owner_field
+from ampliform.data.names import ModelNames
+from ampliform.data.schema import graphql_type
+from ampliform.definition.data import DEFAULT_OPERATIONS, DataRule, DataSpec, ModelSpec
 
 DEFAULT_AUTHORIZATION_TYPE = "AMAZON_COGNITO_USER_POOLS"
 AUTHORIZATION_TYPES = ("AWS_IAM",)

@@ -13,7 +13,7 @@ Contract: `model_resolvers(name, model, roles)` returns the model's `ResolverSpe
 - ``<M>.<owner field>`` (unit, NONE) with an owner rule: shows the owner as its user name, as Amplify does.
 
 Each code is a self-contained ES module: the ``@aws-appsync/utils`` import, a ``CONFIG`` constant (the
-model's rules per operation, from `components.data.access`, and the identity-pool roles the resolvers
+model's rules per operation, from `ampliform.data.access`, and the identity-pool roles the resolvers
 recognise for IAM callers), the helpers of ``js/common.js`` and the handler of ``js/<step>.js``. Filters
 and conditions go through AppSync's ``util.transform`` helpers. `IamRoles` are known only once the roles
 exist, so models without guest or identity-pool rules get `NO_IAM_ROLES` and fully static code.
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from components.data.access import ModelAccess, model_access
-from components.data.model import OPERATIONS, DataSpec, ModelSpec
-from components.data.names import ModelNames
+from ampliform.data.access import ModelAccess, model_access
+from ampliform.data.names import ModelNames
+from ampliform.definition.data import OPERATIONS, DataSpec, ModelSpec
 
 JS_DIR = Path(__file__).with_name("js")
 RUNTIME = {"name": "APPSYNC_JS", "runtime_version": "1.0.0"}

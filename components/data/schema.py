@@ -17,9 +17,9 @@ SDL — never send it to AppSync.
 
 from __future__ import annotations
 
-from components.data.access import model_access
-from components.data.model import SCALARS, DataSpec, ModelSpec
-from components.data.names import ModelNames
+from ampliform.data.access import model_access
+from ampliform.data.names import ModelNames
+from ampliform.definition.data import SCALARS, DataSpec, ModelSpec
 
 APPSYNC_PRELUDE = """\
 scalar AWSDate

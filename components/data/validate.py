@@ -1,24 +1,22 @@
 """Meaning checks of `data.models`: every problem in one run, each with where it is and how to fix it.
 
-Contract: `validate_data(definition)` (called by `components.validate`) and `data_problems(spec, groups)`
-return a list of `Problem`s, empty when the models can be built. Checked: at least one model; model names
-(GraphQL type names that do not collide with each other, with the types generated for them or with
-GraphQL's and AppSync's own types); field names (GraphQL names other than the automatic ``id``,
-``createdAt``, ``updatedAt`` and the filter operators ``and``/``or``/``not``); field types; every model has
-rules; each rule's kind, operations, and the keys its kind accepts; groups declared under ``auth.groups``;
-at most one owner rule, whose field is a free name or an optional string field. Messages name Amplify's
-spelling where users coming from Amplify would write it (``public``, ``private``, ``write``…).
-"""
+Contract: `data_problems(spec, groups)` (run by `ampliform.plan.check`) returns a list of `Problem`s, empty
+when the models can be built. Checked: at least one model; model names (GraphQL type names that do not collide
+with each other, with the types generated for them or with GraphQL's and AppSync's own types); field names
+(GraphQL names other than the automatic ``id``, ``createdAt``, ``updatedAt`` and the filter operators
+``and``/``or``/``not``); field types; every model has rules; each rule's kind, operations, and the keys its
+kind accepts; groups declared under ``auth.groups``; at most one owner rule, whose field is a free name or an
+optional string field. Messages name Amplify's spelling where users coming from Amplify would write it
+(``public``, ``private``, ``write``…)."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
 
-from components.data.model import OPERATION_WORDS, PROVIDERS, RULE_KINDS, SCALARS, DataRule, DataSpec, ModelSpec
-from components.data.names import OPERATION_TYPES, ModelNames
-from components.errors import Problem, where
+from ampliform.data.names import OPERATION_TYPES, ModelNames
+from ampliform.definition.data import OPERATION_WORDS, PROVIDERS, RULE_KINDS, SCALARS, DataRule, DataSpec, ModelSpec
+from ampliform.errors import Problem, where
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -45,13 +43,6 @@ OPERATION_HINTS = {
     "search": "Search (OpenSearch) is not supported.",
 }
 KEYS_OF_KIND = {"owner": ("owner_field",), "authenticated": ("provider",), "guest": (), "groups": ("groups",)}
-
-
-def validate_data(definition: Any) -> list[Problem]:
-    """Every problem of `definition.data` (none without a data section)."""
-    if definition.data is None:
-        return []
-    return data_problems(definition.data, tuple(definition.auth.groups))
 
 
 def data_problems(spec: DataSpec, groups: tuple[str, ...] = ()) -> list[Problem]:

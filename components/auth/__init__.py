@@ -1,0 +1,1 @@
+"""The auth planner (pure): meaning checks of the `auth:` section and what Cognito is configured with."""

@@ -1,0 +1,5 @@
+"""``python -m ampliform.cli``: the same command line as ``ampliform``."""
+
+from ampliform.cli import main
+
+main()

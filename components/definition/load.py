@@ -1,0 +1,244 @@
+"""Reading a definition: file → YAML/JSON → `Definition`, with every problem turned into a `Problem`.
+
+Contract: `load_definition(path)` and `parse_definition(data)` either return a `Definition` or raise one
+`DefinitionError` listing every problem (missing file, syntax error with line and column, duplicate keys,
+unknown keys, wrong types, unknown actions or principal kinds), never a traceback. Files ending in `.json`
+are read as JSON, everything else as YAML. Meaning (paths, groups, ...) is checked by `validate`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Tag, ValidationError
+
+from ampliform.definition.model import Definition
+from ampliform.definition.storage import RULE_KINDS
+from ampliform.errors import DefinitionError, Problem, where
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys (PyYAML keeps the last one silently, losing rules)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be a plain value, found {type(key).__name__} "
+                f"(line {mark.line + 1}, column {mark.column + 1})", mark)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1}, column {mark.column + 1})", mark
+            )
+        seen[key] = key_node
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_document(path: str | Path) -> Any:
+    """Parse a YAML or JSON file into plain data, or raise a `DefinitionError` naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DefinitionError(Problem(f"file not found: {path}", str(path), "Check the path.")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError(Problem(f"cannot read {path}: {exc}", str(path))) from None
+    try:
+        return _parse_text(text, path)
+    except RecursionError:
+        raise DefinitionError(Problem("the document is nested too deeply to read", str(path),
+                                      "Flatten it: a definition needs only a few levels.")) from None
+
+
+def _parse_text(text: str, path: Path) -> Any:
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DefinitionError(
+                Problem(f"invalid JSON: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}", "Fix the JSON syntax.")
+            ) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        at = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        reason = getattr(exc, "problem", None) or str(exc)
+        if getattr(exc, "context", None) and "duplicate key" not in str(reason):
+            reason = f"{exc.context}, {reason}"
+        raise DefinitionError(
+            Problem(f"invalid YAML: {reason}", at, "Fix the YAML syntax (each key once).")
+        ) from None
+
+
+def load_definition(path: str | Path) -> Definition:
+    """Read and parse a definition file (YAML or JSON)."""
+    return parse_definition(read_document(path), source=str(path))
+
+
+def parse_definition(data: Any, source: str = "") -> Definition:
+    """Build a `Definition` from plain data, or raise a `DefinitionError` listing every shape problem."""
+    return parse_model(Definition, data, source)
+
+
+def as_definition(value: Definition | Mapping[str, Any], source: str = "") -> Definition:
+    """`value` as a `Definition`: a `Definition` as it is, a data form (``{"storage": ...}``) parsed."""
+    if isinstance(value, Definition):
+        return value
+    return parse_definition(dict(value), source=source)
+
+
+def parse_model(model: type[BaseModel], data: Any, source: str = "", root: tuple[str, ...] = ()) -> Any:
+    """Validate `data` against `model`, converting pydantic's errors into `Problem`s."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DefinitionError(
+            Problem(
+                f"expected a mapping at the top level, got {_kind(data)}",
+                source or where(*root) or "(top level)",
+                f"Start the file with keys such as: {', '.join(model.model_fields)}.",
+            )
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DefinitionError(problems_from(exc, model, root)) from None
+    except RecursionError:
+        raise DefinitionError(Problem("the definition is nested too deeply", source or "(top level)",
+                                      "Flatten it: a definition needs only a few levels.")) from None
+
+
+def problems_from(exc: ValidationError, model: Any, root: tuple[str, ...] = ()) -> list[Problem]:
+    """pydantic's errors as `Problem`s; `model` is the type validated (used to list allowed keys)."""
+    errors = exc.errors()
+    # a list whose only items were invalid is also reported "too short": keep the item errors only
+    item_locs = [e["loc"] for e in errors if e["type"] != "too_short"]
+    errors = [e for e in errors if not (e["type"] == "too_short" and
+                                        any(loc[: len(e["loc"])] == e["loc"] for loc in item_locs))]
+    return [_problem(model, err, root) for err in errors]
+
+
+def _problem(model: type[BaseModel], err: Any, root: tuple[str, ...]) -> Problem:
+    raw_loc = list(err["loc"])
+    loc = [p for i, p in enumerate(raw_loc) if not _is_tag(raw_loc, i)]
+    location = where(*root, *loc) or "(top level)"
+    kind, value = err["type"], err.get("input")
+    field = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, raw_loc[:-1])
+        listed = f"; allowed keys here: {', '.join(sorted(allowed))}." if allowed else "."
+        fix = "Remove it, or fix its spelling" + listed
+        return Problem(f"unknown key `{field}`", location, fix)
+    if kind == "missing":
+        return Problem(f"missing required key `{field}`", location, f"Add `{field}`.")
+    if kind == "union_tag_invalid":
+        expected = err["ctx"]["expected_tags"].replace("'", "")
+        key = err["ctx"]["discriminator"].strip("'")
+        return Problem(f"unknown kind {err['ctx']['tag']!r} in `{key}`", where(*root, *loc, key),
+                       f"Use one of: {expected}.")
+    if kind == "union_tag_not_found":
+        key = err["ctx"]["discriminator"].strip("'")
+        return Problem(f"missing required key `{key}`", location, f"Add `{key}`.")
+    if kind == "too_short" and field == "to":
+        return Problem("`to` lists no action", location,
+                       "List at least one of: read, get, list, write, delete (or remove the rule).")
+    if kind == "too_short":
+        return Problem(f"`{field}` must not be empty", location, "Give at least one value.")
+    if kind == "literal_error":
+        return Problem(f"invalid value {_show(value)}: {err['msg']}", location, "Use one of the values listed.")
+    message = re.sub(r"valid (tuple|list)", "list", err["msg"])
+    message = re.sub(r"valid dictionary.*", "mapping", message)
+    return Problem(f"{message}, got {_kind(value)}", location, "Fix the value's type.")
+
+
+def _is_tag(loc: list, i: int) -> bool:
+    """True when ``loc[i]`` is a union tag pydantic inserts (``one``/``several`` after ``storage``, or a
+    discriminator value right after a list index), not a key the user wrote."""
+    part = loc[i]
+    if not isinstance(part, str) or i == 0:
+        return False
+    if loc[i - 1] == "storage" and part in ("one", "several"):
+        return True
+    return isinstance(loc[i - 1], int) and part in RULE_KINDS and i < len(loc) - 1
+
+
+def _allowed_keys(model: type[BaseModel], loc: list) -> list[str]:
+    """The keys the model accepts at `loc` (a parent location), found by walking the type annotations."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current, part)
+        if current is None:
+            return []
+    current = _unwrap(current, None)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _tag_of(member: Any) -> str | None:
+    """A union member's tag: its ``Tag(...)`` annotation, or its ``allow`` literal for rule models."""
+    if typing.get_origin(member) is typing.Annotated:
+        for meta in member.__metadata__:
+            if isinstance(meta, Tag):
+                return meta.tag
+        member = typing.get_args(member)[0]
+    if isinstance(member, type) and issubclass(member, BaseModel):
+        for name in ("allow",):
+            field = member.model_fields.get(name)
+            if field is not None and typing.get_origin(field.annotation) is typing.Literal:
+                return typing.get_args(field.annotation)[0]
+    return None
+
+
+def _unwrap(tp: Any, part: Any) -> Any:
+    """Step one location part into type `tp` (model field, dict value, tuple item, tagged union member)."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tagged = [m for m in members if _tag_of(m) is not None]
+            if tagged and isinstance(part, str):
+                return next((m for m in tagged if _tag_of(m) == part), None)
+            if len(members) != 1:
+                return None
+            tp = members[0]
+        else:
+            break
+    if part is None:
+        return tp
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(str(part))
+        return field.annotation if field else None
+    if origin is dict and isinstance(part, str):
+        return typing.get_args(tp)[1]
+    if origin in (tuple, list) and isinstance(part, int):
+        return typing.get_args(tp)[0]
+    return None
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A user's value quoted in a message, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)

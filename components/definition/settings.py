@@ -1,0 +1,188 @@
+"""Stack settings: the ``ampliform:*`` keys of ``stacks/Pulumi.<stack>.yaml``, checked and given defaults.
+
+Contract:
+- `parse_settings(config, stack, source)` takes a stack's config as Pulumi hands it to a program (every
+  value a string; lists and numbers JSON-encoded) and returns `Settings`, or raises one `DefinitionError`
+  listing every problem, each located as ``<source>: <key>`` (e.g. ``stacks/Pulumi.prod.yaml:
+  ampliform:corsOrigins``): an unknown ``ampliform:*`` key, a wrong type, a missing ``aws:region``, a CORS
+  origin that is not an origin, ``*`` among the prod CORS origins, no CORS origins in prod.
+- Defaults come from here, not from Pulumi.yaml (the CLI applies those, mocks don't): ``env`` is ``prod``
+  for the stack named ``prod`` and ``dev`` otherwise; prod turns versioning and protection
+  (protect + retain on delete) on; dev allows the usual localhost origins.
+- `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would).
+  Pure: the running program reads its config with `ampliform.program.stack.settings_from_pulumi`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from ampliform.definition.load import parse_model, read_document
+from ampliform.errors import DefinitionError, Problem
+
+NAMESPACE = "ampliform"
+DEV_CORS_ORIGINS = ("http://localhost:3000", "http://localhost:5173")
+"""CORS origins of a dev stack that sets none: the usual local dev servers (React/Next, Vite)."""
+
+_ORIGIN = re.compile(r"^(\*|https?://[^/\s?#]+)$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+
+
+class StackConfig(BaseModel):
+    """The ``ampliform:*`` keys a stack file may set (names as written, without the namespace)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    env: Literal["dev", "prod"] | None = Field(
+        default=None, description="dev or prod; default: prod for the stack named prod, else dev.")
+    corsOrigins: tuple[Annotated[str, Field(min_length=1)], ...] | None = Field(  # noqa: N815 - config key
+        default=None, description="Origins the buckets' CORS rule allows; required in prod, no `*` there.")
+    versioning: StrictBool | None = Field(default=None, description="Bucket versioning; default: on in prod.")
+    protect: StrictBool | None = Field(
+        default=None, description="Protect and retain buckets and user pool on delete; default: on in prod.")
+    compat: Literal["amplify"] | None = Field(
+        default=None, description="`amplify` reproduces Amplify's access behaviour exactly.")
+    definition: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="The definition file, relative to the project; default backend.yaml.")
+    maxManagedPolicies: Annotated[StrictInt, Field(ge=0, le=20)] | None = Field(  # noqa: N815 - config key
+        default=None, description="Managed policies a role may use for storage access; default 10.")
+
+
+_TEXT_KEYS = {"env", "compat", "definition"}
+"""Keys whose value is kept as the raw string; all others are JSON-decoded first (as Pulumi's get_object)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A stack's settings with every default applied."""
+
+    stack: str
+    region: str
+    env: str
+    cors_origins: tuple[str, ...]
+    versioning: bool
+    protect: bool
+    compat: str | None
+    definition: str
+    max_managed_policies: int
+
+    @property
+    def amplify_compat(self) -> bool:
+        """True when the stack asks for Amplify's exact behaviour (``ampliform:compat: amplify``)."""
+        return self.compat == "amplify"
+
+
+def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> Settings:
+    """Check a stack's config (``namespace:key`` → string) and apply the defaults (see the module doc)."""
+    source = source or f"stacks/Pulumi.{stack}.yaml"
+    at = f"{source}: " if source else ""
+    problems: list[Problem] = []
+    raw: dict[str, Any] = {}
+    allowed = list(StackConfig.model_fields)
+    for full_key, value in sorted(config.items()):
+        namespace, _, key = full_key.partition(":")
+        if namespace != NAMESPACE:
+            continue
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"Did you mean `{NAMESPACE}:{close[0]}`? " if close else ""
+            known = ", ".join(f"{NAMESPACE}:{k}" for k in allowed)
+            problems.append(Problem(f"unknown setting `{full_key}`", f"{at}{full_key}",
+                                    f"{hint}Allowed: {known}."))
+            continue
+        raw[key] = value if key in _TEXT_KEYS else _decode(value)
+    region = config.get("aws:region")
+    if not region:
+        problems.append(Problem("missing required setting `aws:region`", f"{at}aws:region",
+                                "Add `aws:region: <your region, e.g. eu-west-1>` under `config:`."))
+    elif not _REGION.match(region):
+        problems.append(Problem(f"invalid AWS region {region!r}", f"{at}aws:region",
+                                "Use a region code such as eu-west-1 or us-east-1."))
+    parsed = _parse(raw, at, problems)
+    if parsed is None:
+        raise DefinitionError(problems)
+    settings = _resolve(parsed, stack, region or "")
+    problems.extend(_check_origins(settings, at, explicit=parsed.corsOrigins is not None))
+    DefinitionError.raise_if(problems)
+    return settings
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _parse(raw: dict[str, Any], at: str, problems: list[Problem]) -> StackConfig | None:
+    try:
+        return parse_model(StackConfig, raw)
+    except DefinitionError as exc:
+        for p in exc.problems:
+            key = f"{NAMESPACE}:{p.location}"
+            message = p.message.replace("`" + p.location.split("[")[0] + "`", f"`{NAMESPACE}:{p.location}`")
+            fix = "Use a number from 0 to 20." if "than or equal" in message else p.fix
+            problems.append(Problem(message, f"{at}{key}", fix, p.details))
+        return None
+
+
+def _resolve(cfg: StackConfig, stack: str, region: str) -> Settings:
+    env = cfg.env or ("prod" if stack == "prod" else "dev")
+    prod = env == "prod"
+    origins = cfg.corsOrigins if cfg.corsOrigins is not None else (() if prod else DEV_CORS_ORIGINS)
+    return Settings(
+        stack=stack,
+        region=region,
+        env=env,
+        cors_origins=tuple(origins),
+        versioning=prod if cfg.versioning is None else cfg.versioning,
+        protect=prod if cfg.protect is None else cfg.protect,
+        compat=cfg.compat,
+        definition=cfg.definition or "backend.yaml",
+        max_managed_policies=10 if cfg.maxManagedPolicies is None else cfg.maxManagedPolicies,
+    )
+
+
+def _check_origins(settings: Settings, at: str, explicit: bool) -> list[Problem]:
+    key = f"{NAMESPACE}:corsOrigins"
+    problems = []
+    if settings.env == "prod" and not explicit:
+        problems.append(Problem(f"missing required setting `{key}` in prod", f"{at}{key}",
+                                f"List your app's origins, e.g. `{key}: [\"https://app.example.com\"]`."))
+    for i, origin in enumerate(settings.cors_origins):
+        if not _ORIGIN.match(origin):
+            problems.append(Problem(f"invalid CORS origin {origin!r}", f"{at}{key}[{i}]",
+                                    "Write scheme and host only, e.g. https://app.example.com (no path, "
+                                    "no trailing slash)."))
+        elif origin == "*" and settings.env == "prod":
+            problems.append(Problem("CORS origin `*` is not allowed in prod", f"{at}{key}[{i}]",
+                                    "List the exact origins of your app, e.g. https://app.example.com."))
+    return problems
+
+
+def read_stack_file(project_dir: str | Path, stack: str) -> tuple[dict[str, str], str]:
+    """The config of ``stacks/Pulumi.<stack>.yaml`` as Pulumi passes it to a program (strings; other values
+    JSON-encoded), and the file's path relative to `project_dir` (for error locations)."""
+    relative = f"stacks/Pulumi.{stack}.yaml"
+    path = Path(project_dir) / relative
+    if not path.is_file():
+        raise DefinitionError(Problem(f"no stack file for stack {stack!r}", relative,
+                                      f"Create {relative} with a `config:` section, or use another stack."))
+    document = read_document(path) or {}
+    config = document.get("config") if isinstance(document, dict) else None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise DefinitionError(Problem("`config:` must be a mapping", f"{relative}: config",
+                                      "Write one `namespace:key: value` per line under `config:`."))
+    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}, relative

@@ -1,0 +1,194 @@
+"""The mock runner: the Pulumi program run offline, under mocks, for one stack; the registered plan as data.
+
+Contract: `run_program(stack, project_dir)` reads ``stacks/Pulumi.<stack>.yaml``, checks its settings (a
+`DefinitionError` naming the key otherwise), runs ``__main__.py`` under `PreviewMocks` with that config and
+returns ``({"resources": [...], "outputs": {...}}, settings)``: each resource as ``type``, ``name``,
+``parent`` (the parent's name; None at the top), ``inputs`` (provider names, as the provider would receive
+them) and ``options`` (``protect``, ``retainOnDelete``, ``dependencies``: names of the resources it waits
+for), in tree order (children after their parent, siblings by type then name); ``outputs`` are the stack
+exports. Values known only after deployment are placeholders (`ampliform.program.placeholders`).
+`run_preview` returns the result alone. pulumi is imported only when a program runs.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ampliform.definition.settings import Settings, parse_settings, read_stack_file
+from ampliform.program.placeholders import placeholder
+
+COMPUTED: dict[str, tuple[str, ...]] = {
+    "aws:s3/bucket:Bucket": ("bucket", "bucketDomainName", "bucketRegionalDomainName"),
+    "aws:cognito/userPool:UserPool": ("endpoint",),
+    "aws:appsync/function:Function": ("functionId",),
+}
+"""Attributes, beyond ``id``, ``arn`` and ``name``, that the provider computes for these types."""
+
+COMPUTED_MAPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "aws:appsync/graphQLApi:GraphQLApi": {"uris": ("GRAPHQL", "REALTIME")},
+}
+"""Computed map attributes: each key's value is a placeholder ``<resource.attribute.key>``."""
+
+
+def _mocks(region: str) -> Any:
+    import pulumi
+    from pulumi.runtime import mocks as pulumi_mocks
+
+    class PreviewMocks(pulumi.runtime.Mocks):
+        """Computed attributes become placeholders; invokes answer for the stack's region."""
+
+        def __init__(self) -> None:
+            self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
+
+        def new_resource(self, args: Any) -> Any:
+            self.inputs[(args.typ, args.name)] = dict(args.inputs)
+            if not args.custom:
+                return "", dict(args.inputs)
+            out = dict(args.inputs)
+            for attribute in ("arn", "name", *COMPUTED.get(args.typ, ())):
+                out.setdefault(attribute, placeholder(args.name, attribute))
+            for attribute, keys in COMPUTED_MAPS.get(args.typ, {}).items():
+                out.setdefault(attribute, {k: placeholder(args.name, f"{attribute}.{k}") for k in keys})
+            return placeholder(args.name, "id"), out
+
+        def call(self, args: Any) -> Any:
+            if args.token == "aws:index/getRegion:getRegion":
+                return {"region": region, "name": region, "id": region}
+            if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+                return {"accountId": "<aws.accountId>", "arn": "<aws.callerArn>", "userId": "<aws.userId>",
+                        "id": "<aws.accountId>"}
+            if args.token == "aws:index/getPartition:getPartition":
+                return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+            return {}
+
+    class PreviewMonitor(pulumi_mocks.MockMonitor):
+        """Records each registration's parent and options, which `Mocks` does not see."""
+
+        def __init__(self, mocks: PreviewMocks):
+            super().__init__(mocks)
+            self.registrations: dict[str, dict[str, Any]] = {}
+
+        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            try:
+                response = super().RegisterResource(request)
+            finally:
+                _close_worker_loop()
+            if request.type != "pulumi:pulumi:Stack":
+                self.registrations[response.urn] = {
+                    "type": request.type, "name": request.name, "parent": request.parent,
+                    "protect": bool(request.protect), "retainOnDelete": bool(request.retainOnDelete),
+                    "dependencies": list(request.dependencies)}
+            return response
+
+        def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            try:
+                return super().Invoke(request)
+            finally:
+                _close_worker_loop()
+
+        def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            try:
+                return super().ReadResource(request)
+            finally:
+                _close_worker_loop()
+
+    mocks = PreviewMocks()
+    return mocks, PreviewMonitor(mocks)
+
+
+def _close_worker_loop() -> None:
+    """Close the event loop pulumi's mock monitor opens on a worker thread for each call. Left open, such
+    loops are torn down at interpreter exit and print a traceback (``Invalid file descriptor: -1``)."""
+    import asyncio
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        return
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none on this thread
+        return
+    if not loop.is_running():
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def _project_name(project_dir: Path) -> str:
+    try:
+        document = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return "ampliform"
+    return str(document.get("name") or "ampliform")
+
+
+def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings]:
+    config, source = read_stack_file(project_dir, stack)
+    settings = parse_settings(config, stack, source)
+    import runpy
+
+    import pulumi
+
+    mocks, monitor = _mocks(settings.region)
+    pulumi.runtime.settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=_project_name(project_dir), stack=stack, preview=False,
+                             monitor=monitor)
+    pulumi.runtime.set_all_config(config)
+    exports: dict[str, Any] = {}
+
+    def program() -> Any:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        root = pulumi.runtime.settings.get_root_resource()
+        return pulumi.Output.from_input(dict(root.outputs)).apply(exports.update)  # type: ignore[union-attr]
+
+    sys.path.insert(0, str(project_dir))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pulumi.runtime.test(program)()
+    finally:
+        sys.path.remove(str(project_dir))
+        pulumi.runtime.set_all_config({})
+    return {"resources": _tree(monitor.registrations, mocks.inputs), "outputs": _clean(exports)}, settings
+
+
+def run_preview(stack: str, project_dir: Path) -> dict[str, Any]:
+    """The offline plan of `stack`: ``{"resources": [...], "outputs": {...}}`` (see the module docstring)."""
+    return run_program(stack, Path(project_dir).resolve())[0]
+
+
+def _tree(registrations: dict[str, dict[str, Any]], inputs: dict[tuple[str, str], dict]) -> list[dict]:
+    name_of = {urn: r["name"] for urn, r in registrations.items()}
+    children: dict[str | None, list[str]] = {}
+    for urn, r in registrations.items():
+        children.setdefault(name_of.get(r["parent"]), []).append(urn)
+    ordered: list[dict] = []
+
+    def visit(parent: str | None) -> None:
+        for urn in sorted(children.get(parent, []), key=lambda u: (registrations[u]["type"], name_of[u])):
+            r = registrations[urn]
+            deps = sorted({name_of[d] for d in r["dependencies"] if d in name_of})
+            ordered.append({
+                "type": r["type"], "name": r["name"], "parent": name_of.get(r["parent"]),
+                "inputs": _clean(inputs.get((r["type"], r["name"]), {})),
+                "options": {"protect": r["protect"], "retainOnDelete": r["retainOnDelete"], "dependencies": deps},
+            })
+            visit(r["name"])
+
+    visit(None)
+    return ordered
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON data: integral floats (the wire format's numbers) back to ints, keys sorted on output."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value

@@ -1,0 +1,316 @@
+"""Storage: every bucket of a definition, secured, with the compiled access policies attached to the roles.
+
+Contract (pulumi-aws v7, type token ``ampliform:index:Storage``):
+- builds from a plan (`StorageArgs.plan`, as the stack program passes it) or plans the definition itself
+  (`ampliform.plan.backend.compile_backend`, placeholder ARNs; one `DefinitionError` with every problem,
+  the policy budget included), and fails with a `DefinitionError` when
+  a compiled role has no role to attach to (guest access without Auth's guest role, a group Auth lacks, a
+  function not passed in `StorageArgs.functions`);
+- per bucket ``<name>-<bucket>``: the bucket (tag ``ampliform:bucket`` = friendly name), a public access
+  block with all four flags, ownership ``BucketOwnerEnforced``, SSE-S3 with bucket key, versioning (when
+  on), a lifecycle aborting incomplete multipart uploads (and expiring noncurrent versions when
+  versioned), CORS from the settings (when any origin), one bucket policy denying non-TLS requests;
+- the compiled documents attached by `attach_policies` as the policy budget placed them (`access.budget`):
+  inline ones as ``RolePolicy``, the spill as managed ``iam.Policy`` + ``RolePolicyAttachment``, each bound
+  to the real bucket ARN — never through the role's ``inline_policies``;
+- ``protect=True`` (prod): buckets protected and retained on delete; otherwise ``force_destroy``.
+Children are named ``<name>-...`` and parented to the component; `register_outputs` comes last.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ampliform.access.render import bind_arn
+from ampliform.definition.load import as_definition
+from ampliform.definition.model import Definition
+from ampliform.errors import DefinitionError, Problem, where
+from ampliform.iam.budget import Limits
+from ampliform.iam.document import POLICY_VERSION
+from ampliform.plan.backend import CompiledBackend, CompiledBucket, compile_backend
+from ampliform.resources.auth import Auth
+from ampliform.resources.naming import unique_slugs
+from ampliform.roles import function_role, role_kind
+
+CORS_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
+CORS_EXPOSE_HEADERS = ("x-amz-server-side-encryption", "x-amz-request-id", "x-amz-id-2", "ETag")
+"""Response headers the Amplify storage client reads (multipart uploads need ETag)."""
+
+RoleRef = aws.iam.Role | pulumi.Input[str]
+"""A role to attach policies to: a Role resource, or a role name (an ARN is reduced to its name)."""
+
+
+@dataclass
+class StorageArgs:
+    """Inputs of `Storage`."""
+
+    definition: Definition | Mapping[str, Any] | None = None
+    """The backend definition (or its data form, e.g. ``{"storage": {"name": "files", "access": {...}}}``);
+    only its ``storage`` and ``auth.groups`` matter here. Give either this or `plan`."""
+
+    plan: CompiledBackend | None = None
+    """The backend already planned (`ampliform.plan.backend.compile_backend`): the stack program plans once
+    and hands the plan to every component, so nothing is checked or compiled twice."""
+
+    auth: Auth | None = None
+    """The `Auth` whose roles receive the signed-in, guest and group policies. Required when any rule names
+    guest, authenticated, entity or groups."""
+
+    functions: Mapping[str, RoleRef] = field(default_factory=dict)
+    """Execution roles of the functions `resource` rules name: function name → Role or role name."""
+
+    cors_origins: Sequence[str] = ()
+    """Origins of the buckets' CORS rule (no CORS configuration when empty)."""
+
+    versioning: bool = False
+    """Turn on versioning (and expire noncurrent versions after `noncurrent_version_days`)."""
+
+    protect: bool = False
+    """Protect and retain the buckets on delete (prod). When False, buckets are force-destroyed."""
+
+    compat: bool = False
+    """Compile with Amplify's exact behaviour (``--compat amplify``)."""
+
+    abort_incomplete_upload_days: int = 7
+    """Days after which incomplete multipart uploads are aborted."""
+
+    noncurrent_version_days: int = 30
+    """Days after which noncurrent versions expire (only with versioning)."""
+
+    max_managed_policies: int = 10
+    """Managed policies a role may receive for storage access (the budget's limit)."""
+
+
+@dataclass
+class BucketResources:
+    """The resources of one bucket."""
+
+    bucket: aws.s3.Bucket
+    public_access_block: aws.s3.BucketPublicAccessBlock
+    ownership: aws.s3.BucketOwnershipControls
+    encryption: aws.s3.BucketServerSideEncryptionConfiguration
+    versioning: aws.s3.BucketVersioning | None
+    lifecycle: aws.s3.BucketLifecycleConfiguration
+    cors: aws.s3.BucketCorsConfiguration | None
+    policy: aws.s3.BucketPolicy
+
+
+def _plan(args: StorageArgs) -> CompiledBackend:
+    """The plan Storage builds from: the one given, or the definition's, checked and compiled here."""
+    if args.plan is not None:
+        plan = args.plan
+    elif args.definition is not None:
+        definition = as_definition(args.definition, source="StorageArgs.definition")
+        plan = compile_backend(definition, compat=args.compat, limits=Limits(managed_quota=args.max_managed_policies))
+    else:
+        raise DefinitionError(Problem("Storage needs a definition or a plan", "StorageArgs",
+                                      "Pass StorageArgs(definition=...) or StorageArgs(plan=compile_backend(...))."))
+    if not plan.definition.buckets:
+        raise DefinitionError(Problem("the definition has no `storage` section", "storage",
+                                      "Add a bucket under `storage:`, or don't create Storage."))
+    return plan
+
+
+class Storage(pulumi.ComponentResource):
+    """All buckets of a definition; see the module docstring."""
+
+    definition: Definition
+    compiled: dict[str, CompiledBucket]
+    resources: dict[str, BucketResources]
+    default_bucket: str
+
+    def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ampliform:index:Storage", name, None, opts)
+        self.args = args
+        self.backend = _plan(args)
+        self.definition = definition = self.backend.definition
+        self.compiled = self.backend.buckets
+        roles = self._resolve_roles(definition)
+        default = definition.default_bucket
+        assert default is not None  # compile_backend validated: exactly one default
+        self.default_bucket = default.name
+        self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        slugs = unique_slugs([b.name for b in definition.buckets])
+        self.resources = {}
+        for spec in definition.buckets:
+            prefix = f"{name}-{slugs[spec.name]}"
+            res = self._create_bucket(prefix, spec.name, args)
+            self.resources[spec.name] = res
+        for spec in definition.buckets:
+            attach_policies(f"{name}-{slugs[spec.name]}", self.resources[spec.name].bucket, spec.name, self.backend,
+                                                roles, self)
+        self.register_outputs({
+            "default_bucket": self.default_bucket,
+            "bucket_names": self.bucket_names,
+            "bucket_arns": {n: r.bucket.arn for n, r in self.resources.items()},
+        })
+
+    @property
+    def buckets(self) -> dict[str, aws.s3.Bucket]:
+        """The buckets by friendly name, in declaration order."""
+        return {n: r.bucket for n, r in self.resources.items()}
+
+    @property
+    def bucket_names(self) -> dict[str, pulumi.Output[str]]:
+        """Physical bucket names by friendly name."""
+        return {n: r.bucket.bucket for n, r in self.resources.items()}
+
+    @property
+    def paths(self) -> dict[str, dict[str, dict[str, list[str]]]]:
+        """The client `paths` map of each bucket (amplify_outputs.json), by friendly name."""
+        return {n: c.paths for n, c in self.compiled.items()}
+
+    def client_outputs(self) -> list[dict[str, Any]]:
+        """Per bucket what a client needs: name, physical bucket name, region and `paths`."""
+        return [{"name": n, "bucket_name": r.bucket.bucket, "aws_region": self.region,
+                 "paths": self.compiled[n].paths} for n, r in self.resources.items()]
+
+    def _resolve_roles(self, definition: Definition) -> dict[str, RoleRef]:
+        available: dict[str, RoleRef] = dict(self.args.auth.roles) if self.args.auth else {}
+        available.update({function_role(f): role for f, role in self.args.functions.items()})
+        problems = []
+        for compiled in self.compiled.values():
+            for key in compiled.roles:
+                if key not in available:
+                    problems.append(_missing_role(definition, compiled.name, key, self.args.auth is not None))
+        DefinitionError.raise_if(dict.fromkeys(problems))
+        return available
+
+    def _create_bucket(self, prefix: str, friendly: str, args: StorageArgs) -> BucketResources:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(
+            prefix,
+            force_destroy=not args.protect,
+            tags={"ampliform:bucket": friendly},
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+        )
+        pab = aws.s3.BucketPublicAccessBlock(
+            f"{prefix}-public-access-block", bucket=bucket.id, block_public_acls=True,
+            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=child)
+        ownership = aws.s3.BucketOwnershipControls(
+            f"{prefix}-ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child)
+        encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{prefix}-encryption", bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"},
+                    "bucket_key_enabled": True}], opts=child)
+        versioning = aws.s3.BucketVersioning(
+            f"{prefix}-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"},
+            opts=child) if args.versioning else None
+        lifecycle = aws.s3.BucketLifecycleConfiguration(
+            f"{prefix}-lifecycle", bucket=bucket.id, rules=lifecycle_rules(args),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning] if versioning else []))
+        cors = aws.s3.BucketCorsConfiguration(
+            f"{prefix}-cors", bucket=bucket.id,
+            cors_rules=[cors_rule(args.cors_origins)], opts=child) if args.cors_origins else None
+        policy = aws.s3.BucketPolicy(
+            f"{prefix}-policy", bucket=bucket.id, policy=tls_only_policy(bucket.arn),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[pab]))
+        return BucketResources(bucket, pab, ownership, encryption, versioning, lifecycle, cors, policy)
+
+
+def lifecycle_rules(args: StorageArgs) -> list[Any]:
+    """Abort incomplete multipart uploads; with versioning, also expire noncurrent versions."""
+    everything = {"prefix": ""}
+    rules: list[dict[str, Any]] = [{
+        "id": "abort-incomplete-multipart-uploads", "status": "Enabled", "filter": everything,
+        "abort_incomplete_multipart_upload": {"days_after_initiation": args.abort_incomplete_upload_days}}]
+    if args.versioning:
+        rules.append({"id": "expire-noncurrent-versions", "status": "Enabled", "filter": everything,
+                      "noncurrent_version_expiration": {"noncurrent_days": args.noncurrent_version_days}})
+    return rules
+
+
+def cors_rule(origins: Sequence[str]) -> Any:
+    """The one CORS rule (Amplify's, with the stack's origins instead of ``*``)."""
+    return {"allowed_headers": ["*"], "allowed_methods": list(CORS_METHODS), "allowed_origins": list(origins),
+            "expose_headers": list(CORS_EXPOSE_HEADERS), "max_age_seconds": 3000}
+
+
+def tls_only_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The bucket policy: deny every request that does not use TLS."""
+    return pulumi.Output.json_dumps({
+        "Version": POLICY_VERSION,
+        "Statement": [{
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }],
+    }, sort_keys=True)
+
+
+def role_name(role: RoleRef) -> pulumi.Input[str]:
+    """The name to attach inline policies to: a Role's id (its name), or the given name/ARN's name."""
+    if isinstance(role, aws.iam.Role):
+        return role.id
+    return pulumi.Output.from_input(role).apply(lambda v: v.rsplit("/", 1)[-1] if v.startswith("arn:") else v)
+
+
+def attach_policies(prefix: str, bucket: aws.s3.Bucket, name: str, backend: CompiledBackend,
+                    roles: Mapping[str, RoleRef], parent: pulumi.Resource) -> list[pulumi.CustomResource]:
+    """Attach one bucket's documents to the roles as the budget placed them: an inline document becomes a
+    ``RolePolicy``, a managed one an ``iam.Policy`` plus a ``RolePolicyAttachment``; each is bound to the real
+    bucket ARN once the bucket exists. (The one place that decides how policies reach roles.)"""
+    placeholder = backend.buckets[name].arn
+    out: list[pulumi.CustomResource] = []
+    keys = unique_slugs(list(backend.budgets))
+    child = pulumi.ResourceOptions(parent=parent)
+
+    def bound(doc: dict[str, Any]) -> pulumi.Output[str]:
+        return bucket.arn.apply(lambda arn: json.dumps(bind_arn(doc, placeholder, arn), sort_keys=True))
+
+    for key, budget in backend.budgets.items():
+        mine = [p for p in budget.placements if p.bucket == name]
+        inline = [p for p in mine if p.kind == "inline"]
+        managed = [p for p in mine if p.kind == "managed"]
+        for i, placement in enumerate(inline):
+            out.append(aws.iam.RolePolicy(f"{prefix}-{keys[key]}-{i}", role=role_name(roles[key]),
+                                          policy=bound(placement.document), opts=child))
+        for i, placement in enumerate(managed):
+            policy = aws.iam.Policy(f"{prefix}-{keys[key]}-managed-{i}", policy=bound(placement.document),
+                                    description=f"ampliform storage access of {key} on bucket {name}", opts=child)
+            attachment = aws.iam.RolePolicyAttachment(f"{prefix}-{keys[key]}-managed-{i}", role=role_name(roles[key]),
+                                                      policy_arn=policy.arn, opts=child)
+            out += [policy, attachment]
+    return out
+
+
+def _missing_role(definition: Definition, bucket: str, key: str, has_auth: bool) -> Problem:
+    kind, target = role_kind(key)
+    at = _first_rule(definition, bucket, key)
+    if kind == "function":
+        return Problem(f"function {target!r} has no role: `allow.resource` needs its execution role", at,
+                       f"Pass it to Storage: StorageArgs(functions={{{target!r}: <its Role or role name>}}).")
+    if not has_auth:
+        return Problem(f"{key} access needs Auth, but Storage was given none", at,
+                       "Create Auth first and pass it: StorageArgs(auth=auth, ...).")
+    if kind == "guest":
+        return Problem("guest access needs Auth's guest role, but Auth was built without guest access", at,
+                       "Build Auth with AuthArgs(guest_access=guest_access_needed(definition)).")
+    return Problem(f"Auth has no role for {key!r}", at,
+                   f"Build Auth with the groups: AuthArgs(groups={list(definition.auth.groups)}).")
+
+
+def _first_rule(definition: Definition, bucket: str, key: str) -> str:
+    """The location of the first rule granting role `key` on `bucket` (the bucket's access map otherwise)."""
+    kind, target = role_kind(key)
+    for i, spec in enumerate(definition.buckets):
+        if spec.name != bucket:
+            continue
+        for path, rules in (spec.access or {}).items():
+            for j, rule in enumerate(rules):
+                hit = {"guest": rule.allow == "guest",
+                       "authenticated": rule.allow in ("authenticated", "entity"),
+                       "group": rule.allow == "groups" and target in getattr(rule, "groups", ()),
+                       "function": rule.allow == "resource" and getattr(rule, "resource", None) == target}
+                if hit.get(kind):
+                    return where(*definition.bucket_location(i), "access", path, j)
+        return where(*definition.bucket_location(i), "access")
+    return "storage"
+
