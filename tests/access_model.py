@@ -21,6 +21,10 @@ The meaning, as stated in DESIGN.md:
   entity rules too (group members keep signed-in access); ``function:<f>`` holds ``resource: f`` rules.
   In compat mode group roles are exclusive (Amplify: a group member gets only the group's role).
 
+Paths are taken literally: a ``$``, ``?`` or ``*`` in a path is that character of a key, never IAM syntax.
+A path holding ``${`` (IAM's policy-variable syntax, and how amplify_outputs.json spells the owner's folder)
+is refused rather than given a meaning (`refused_paths`); the rest of the map keeps its meaning.
+
 `reallow_chains` finds what IAM identity policies cannot express for object actions: a role allowed at a
 prefix, denied at a longer one, and allowed again at a still longer one (an explicit Deny would hide the
 innermost allow).
@@ -120,6 +124,14 @@ def decide(access: AccessData, groups: Sequence[str], mode: str, role: str, iden
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     return decide_with(grants(access, groups, mode, identity), role, action, target)
+
+
+VARIABLE_START = "${"
+
+
+def refused_paths(access: AccessData) -> list[str]:
+    """The paths of a map the definition may not hold: those with ``${``."""
+    return [p for p in access if VARIABLE_START in p]
 
 
 def reallow_chains(access: AccessData, groups: Sequence[str], role: str, identity: str,

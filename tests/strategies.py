@@ -31,9 +31,12 @@ from access_model import COMPAT, DEFAULT, OWNER_TOKEN
 from hypothesis import strategies as st
 
 SEGMENTS = ("a", "b", "ab", "c")
-SPECIAL_SEGMENTS = ("a", "b", "?", "a?", "${aws:username}", "$", "{x}")
-"""Segments with characters IAM gives a meaning to in ARNs and condition values (``?`` wildcard,
-``${...}`` policy variables): an S3 key may contain them, so a path may too."""
+SPECIAL_SEGMENTS = ("a", "b", "?", "a?", "$", "a$?", "{x}", "$}{", "${aws:username}",
+                    "${cognito-identity.amazonaws.com:sub}")
+"""Segments with characters IAM gives a meaning to in ARNs and condition values (``?`` wildcard, ``$``,
+``${...}`` policy variables, among them the owner variable as amplify_outputs.json spells it): an S3 key may
+contain them, so a path may too. ``$`` and ``?`` are literal (escaped); a path with ``${`` is refused
+(`access_model.refused_paths`)."""
 GROUPS = ("admin", "editor", "Viewers")
 FUNCTIONS = ("thumbnailer", "resize")
 ACTION_WORDS = ("read", "get", "list", "write", "delete")

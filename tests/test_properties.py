@@ -19,7 +19,10 @@ What each property checks (hypothesis draws random valid definitions, `strategie
 (d) packing: splitting every statement into single-action, single-resource, single-value statements,
     merging them back, reordering them, and spreading them over several documents never changes a probe's
     decision (`policy_tools`; the budget splitter will be checked with the same helpers).
-(e) IAM-special characters (``?``, ``${...}``, ``$``) in path segments: the same meaning property (a).
+(e) IAM-special characters (``?``, ``$``, ``${...}`` including the owner variable as amplify_outputs.json
+    spells it) in path segments, in both modes: a path with ``${`` is refused, each such path located
+    (``storage.access["..."]``) with the "must not contain" message and nothing else refused; the rest of
+    the map means what the model says (a).
 The model itself is checked against real Amplify's policies on the conformance corpus.
 """
 
@@ -44,7 +47,7 @@ from reference_data import CASES
 from strategies import SEGMENTS, SPECIAL_SEGMENTS, buckets_of, definitions, has_first_parent_quirk
 
 from ampliform.definition.load import parse_definition
-from ampliform.errors import DefinitionError
+from ampliform.errors import DefinitionError, where
 from ampliform.iam.budget import Limits
 from ampliform.iam.evaluate import Request, evaluate
 from ampliform.plan.backend import compile_backend, compile_definition
@@ -150,12 +153,58 @@ def test_compat_mode_means_what_the_model_says(data, draw):
     check_meaning(data, COMPAT, extra_probes(draw.draw, SEGMENTS))
 
 
+REFUSED = 'Storage access paths must not contain "${"'
+
+
+def without_refused_paths(data: Mapping[str, Any], mode: str) -> Mapping[str, Any]:
+    """Check that the paths the model refuses (``${``) are refused, each at its own location and for that
+    reason only; return the definition without them."""
+    several = isinstance(data["storage"], list)
+    expected = {where("storage", *([i] if several else []), "access", path)
+                for i, spec in enumerate(buckets_of(data)) for path in model.refused_paths(spec["access"])}
+    if not expected:
+        return data
+    with pytest.raises(DefinitionError) as caught:
+        compile_data(data, mode)
+    problems = caught.value.problems
+    assert {p.location for p in problems} == expected, [p.render() for p in problems]
+    assert all(p.message.startswith(REFUSED) for p in problems), [p.render() for p in problems]
+    event(f"{mode}: paths with ${{ refused")
+    kept = json.loads(json.dumps(data))
+    for spec in buckets_of(kept):
+        for path in model.refused_paths(spec["access"]):
+            del spec["access"][path]
+    return kept
+
+
 @tuned(100)
 @given(data=definitions(DEFAULT, SPECIAL_SEGMENTS), draw=st.data())
 def test_paths_with_iam_special_characters_mean_what_they_say(data, draw):
-    """A path segment may contain ``?`` or ``${...}`` (S3 keys may); the policy must still grant exactly
-    that path, not whatever IAM's wildcard or policy-variable reading of the text would match."""
-    check_meaning(data, DEFAULT, extra_probes(draw.draw, SPECIAL_SEGMENTS))
+    """A path segment may contain ``?`` or ``$`` (S3 keys may); the policy must still grant exactly that
+    path, not whatever IAM's wildcard or policy-variable reading of the text would match. ``${`` is refused."""
+    check_meaning(without_refused_paths(data, DEFAULT), DEFAULT, extra_probes(draw.draw, SPECIAL_SEGMENTS))
+
+
+@tuned(60)
+@given(data=definitions(COMPAT, SPECIAL_SEGMENTS), draw=st.data())
+def test_compat_paths_with_iam_special_characters_mean_what_they_say(data, draw):
+    """Compat mode writes Amplify's shape, escaped: the same property as in the default mode."""
+    check_meaning(without_refused_paths(data, COMPAT), COMPAT, extra_probes(draw.draw, SPECIAL_SEGMENTS))
+
+
+def test_a_copied_owner_variable_is_refused_not_made_live():
+    """``x/${cognito-identity.amazonaws.com:sub}/*`` (amplify_outputs.json's spelling of an owner folder) with
+    an authenticated rule must not become a per-user variable: it is refused, in both modes, with a fix
+    naming ``x/{entity_id}/*``."""
+    data = {"auth": {"groups": []}, "storage": {"name": "media", "access": {
+        f"x/{ENTITY_SUB}/*": [{"allow": "authenticated", "to": ["read"]}],
+        "y/*": [{"allow": "guest", "to": ["read"]}]}}}
+    for mode in (DEFAULT, COMPAT):
+        with pytest.raises(DefinitionError) as caught:
+            compile_data(data, mode)
+        (problem,) = caught.value.problems
+        assert problem.location == f'storage.access["x/{ENTITY_SUB}/*"]'
+        assert problem.message.startswith(REFUSED) and "x/{entity_id}/*" in problem.fix
 
 
 def test_first_parent_quirk_compat_mode_follows_amplify_not_the_model():

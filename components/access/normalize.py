@@ -6,11 +6,15 @@ Contract, per rule:
 - `unique_ids`: the keys of the once-per-path check, which are also the keys of the client `paths` map
   (`guest`, `authenticated`, `groups<Name>`, `entityidentity`; none for `resource`).
 - `roles_of`: the role keys that receive the rule's grants (`entity` goes to the authenticated role).
-- `effective_prefix`: the path with ``{entity_id}`` replaced by ``${cognito-identity.amazonaws.com:sub}`` for
-  entity rules, by ``*`` for every other rule, and a trailing ``/*/*`` cut to ``/*`` (so signed-in read on
-  ``post-pictures/{entity_id}/*`` covers ``post-pictures/*``); `rule_folder` is the same prefix with the owner
-  variable bound to one caller's identity id (what `explain`, `diff` and the probes decide by). The one
-  place effective prefixes are computed.
+- `effective_prefix`: for entity rules the path itself, its ``{entity_id}`` kept as the owner *token* (the
+  caller's own folder); for every other rule the path with ``{entity_id}`` replaced by ``*`` and a trailing
+  ``/*/*`` cut to ``/*`` (so signed-in read on ``post-pictures/{entity_id}/*`` covers ``post-pictures/*``).
+  The token stays a token through planning: the path rules (`paths`, 7-10) allow ``{entity_id}`` only as the
+  whole part before the final ``/*``, so in a prefix it can mean nothing else, and only the last stages spell
+  it: `owner_variable` as ``${cognito-identity.amazonaws.com:sub}`` for the client `paths` map, `render` for
+  IAM (after escaping everything the user wrote). `rule_folder` is the same prefix with the token bound to one
+  caller's identity id (what `explain`, `diff` and the probes decide by). The one place effective prefixes
+  are computed.
 """
 
 from __future__ import annotations
@@ -86,8 +90,14 @@ def substitute(raw_path: str, replacement: str) -> str:
 
 
 def effective_prefix(raw_path: str, rule: Rule) -> str:
-    """The prefix (still ending in ``*``) a rule's grants apply to."""
-    return substitute(raw_path, ENTITY_SUB if isinstance(rule, EntityRule) else "*")
+    """The prefix (still ending in ``*``) a rule's grants apply to; an entity rule's keeps the owner token."""
+    return substitute(raw_path, ENTITY_TOKEN if isinstance(rule, EntityRule) else "*")
+
+
+def owner_variable(prefix: str) -> str:
+    """An effective prefix as amplify_outputs' `paths` map spells it: the owner token as
+    ``${cognito-identity.amazonaws.com:sub}`` (Amplify's client substitutes the caller's id there)."""
+    return prefix.replace(ENTITY_TOKEN, ENTITY_SUB)
 
 
 def rule_folder(raw_path: str, rule: Rule, identity: str | None) -> str | None:
@@ -100,6 +110,6 @@ def rule_folder(raw_path: str, rule: Rule, identity: str | None) -> str | None:
 
 
 def owner_twin(prefix: str) -> str | None:
-    """For an owner prefix ``X/${sub}/*``, its twin ``X/*`` (decided together with it); else None."""
-    marker = ENTITY_SUB + "/"
+    """For an owner prefix ``X/{entity_id}/*``, its twin ``X/*`` (decided together with it); else None."""
+    marker = ENTITY_TOKEN + "/"
     return prefix.replace(marker, "") if marker in prefix else None

@@ -12,6 +12,13 @@ failing path: the first rule it breaks, in this order —
  8. ``{entity_id}`` right before the final ``/*``   (``a/{entity_id}/b/*``)
  9. ``{entity_id}`` not first            (``{entity_id}/*``)
 10. ``{entity_id}`` is a whole path part (``a/x{entity_id}/*``)
+11. no ``${``                           (``x/${cognito-identity.amazonaws.com:sub}/*``)      [ampliform]
+Rule 11 is ampliform's, in both modes: ``${`` opens an IAM policy variable, and the client `paths` map of
+amplify_outputs.json spells the owner's folder ``X/${cognito-identity.amazonaws.com:sub}/*`` (Amplify's client
+substitutes the caller's id there), so a path written that way would mean "every user's own folder" to IAM
+and to the client alike, not the literal folder it names. It is refused with a fix naming ``{entity_id}``;
+no ``${`` a user writes ever reaches a policy. Literal ``$`` and ``?`` are allowed and escaped
+(`ampliform.access.render.iam_text`).
 Accepted: ``foo/*`` + ``foo/bar/*`` + ``foo/baz/*``; ``a/*`` + ``ab/*``; ``foo/{entity_id}/*`` + ``foo/bar/*``.
 "Prefix" is plain string matching on the path without its ``*`` characters, as in Amplify.
 """
@@ -20,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ampliform.access.constants import ENTITY_TOKEN
+from ampliform.access.constants import ENTITY_SUB, ENTITY_TOKEN
 from ampliform.errors import Problem
 
+VARIABLE_START = "${"
 FORMAT_FIX = "Update all paths to match the format requirements."
 PREFIX_FIX = (
     "Update the storage access paths such that any given path has at most one other path that is a prefix."
@@ -73,9 +81,15 @@ def _first_problem(path: str, find_prefixes: Callable[[str], list[str]]) -> tupl
     if len(prefixes) > 1:
         return (f"For any given path, only one other path can be a prefix of it. Found [{path}] which has "
                 f"prefixes [{', '.join(prefixes)}].", PREFIX_FIX, "")
-    if ENTITY_TOKEN not in path:
-        return None
-    return _owner_problem(path, prefixes)
+    found = _owner_problem(path, prefixes) if ENTITY_TOKEN in path else None
+    if found is None and VARIABLE_START in path:
+        owner = path.replace(ENTITY_SUB, ENTITY_TOKEN) if ENTITY_SUB in path else None
+        hint = (f" If you meant each user's own folder, write {owner} with an `allow: entity` rule "
+                f"(amplify_outputs.json spells that folder {ENTITY_SUB})." if owner and owner != path else "")
+        return (f"Storage access paths must not contain \"{VARIABLE_START}\" (IAM's policy-variable syntax). "
+                f"Found [{path}].",
+                f"Rename the folder so its name has no \"{VARIABLE_START}\".{hint}", "")
+    return found
 
 
 def _owner_problem(path: str, prefixes: list[str]) -> tuple[str, str, str] | None:

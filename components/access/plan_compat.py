@@ -9,7 +9,7 @@ Steps:
    the allow set of every (role, action) the rule grants, remembering which sets hold which prefix.
 2. Deny by default for sub-paths: for each prefix with a parent (the *first* covering prefix in insertion
    order), every (role, action) set holding the parent but not exactly this prefix gets a deny for it,
-   except an owner prefix ``X/${sub}/*`` under its own twin ``X/*``.
+   except an owner prefix ``X/{entity_id}/*`` under its own twin ``X/*``.
 3. Prune each allow set to its top-most prefixes. Deny sets are never pruned.
 Group roles get only their group's rules here: a member of a group loses signed-in access (Amplify #1771).
 """
@@ -18,7 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ampliform.access.normalize import effective_prefix, expand_actions, owner_twin, roles_of, unique_ids
+from ampliform.access.normalize import (
+    effective_prefix,
+    expand_actions,
+    owner_twin,
+    owner_variable,
+    roles_of,
+    unique_ids,
+)
 from ampliform.access.prefixes import PrefixIndex, top_most
 from ampliform.definition.storage import AccessMap
 
@@ -68,7 +75,7 @@ def client_paths(access_map: AccessMap) -> dict[str, dict[str, list[str]]]:
     for raw_path, rules in access_map.items():
         for rule in rules:
             actions = list(expand_actions(rule.to))
-            entry = paths.setdefault(effective_prefix(raw_path, rule), {})
+            entry = paths.setdefault(owner_variable(effective_prefix(raw_path, rule)), {})
             for uid in unique_ids(rule):
                 # two paths can share an effective prefix only outside compat mode: merge their actions
                 entry[uid] = list(dict.fromkeys([*entry[uid], *actions])) if uid in entry else actions

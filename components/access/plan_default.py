@@ -6,7 +6,7 @@ and to deny (object actions), and for `list` the allow layers (``StringLike`` va
 
 Meaning (DESIGN.md, "Access semantics"): every rule has an effective prefix (`normalize.effective_prefix`).
 A request is decided by the longest effective prefix, over all rules of all principals, that it starts
-with; an owner prefix ``X/${sub}/*`` is decided together with its twin ``X/*``. It is allowed when a rule at
+with; an owner prefix ``X/{entity_id}/*`` is decided together with its twin ``X/*``. It is allowed when a rule at
 that prefix, applying to the caller's role, grants the action. Each group role also holds the signed-in
 rules (`authenticated` and `entity`), so group members keep their own folders (Amplify #1771).
 

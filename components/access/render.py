@@ -9,7 +9,10 @@ Contract:
   value per prefix (``media/*`` also matches ``media/``) and ``StringNotLike`` for carved-out children; no
   list denies. Statements and values are sorted.
 - Literal ``$``, ``?`` and ``*`` in paths are escaped (`iam_text`): S3 keys may hold them, IAM would read
-  them as a variable or a wildcard (Amplify does not escape them; ampliform does, in both modes).
+  them as a variable or a wildcard (Amplify does not escape them; ampliform does, in both modes). The owner
+  is carried through planning as the token ``{entity_id}`` (`normalize.effective_prefix`), never as IAM text:
+  everything a path holds is escaped first, then the token becomes ``${cognito-identity.amazonaws.com:sub}``,
+  the one live policy variable. (Paths with ``${`` are refused anyway, path rule 11.)
 - `bind_arn` swaps a placeholder bucket ARN for the real one in Resource values (Storage does it once the
   bucket exists).
 """
@@ -18,7 +21,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ampliform.access.constants import ENTITY_SUB, IAM_ACTIONS, LIST_ACTION, OBJECT_ACTIONS, PREFIX_KEY
+from ampliform.access.constants import (
+    ENTITY_SUB,
+    ENTITY_TOKEN,
+    IAM_ACTIONS,
+    LIST_ACTION,
+    OBJECT_ACTIONS,
+    PREFIX_KEY,
+)
 from ampliform.access.plan_compat import RoleSets
 from ampliform.access.plan_default import ActionPlan, ListPlan, ObjectPlan
 
@@ -30,11 +40,11 @@ _ESCAPE = {"$": "${$}", "?": "${?}", "*": "${*}"}
 
 def iam_text(prefix: str) -> str:
     """A prefix as IAM must read it: literal ``$``, ``?`` and ``*`` escaped (``${$}``, ``${?}``, ``${*}``), so that
-    a key's characters never act as wildcards or policy variables; the owner variable and the final ``*``
-    wildcard stay as they are."""
+    a key's characters never act as wildcards or policy variables; then the owner token ``{entity_id}`` becomes
+    ``${cognito-identity.amazonaws.com:sub}``; the final ``*`` wildcard stays as it is."""
     body, wildcard = (prefix[:-1], "*") if prefix.endswith("*") else (prefix, "")
-    parts = ["".join(_ESCAPE.get(ch, ch) for ch in part) for part in body.split(ENTITY_SUB)]
-    return ENTITY_SUB.join(parts) + wildcard
+    escaped = "".join(_ESCAPE.get(ch, ch) for ch in body)
+    return escaped.replace(ENTITY_TOKEN, ENTITY_SUB) + wildcard
 
 
 def _scalar(values: list[str]) -> str | list[str]:
