@@ -16,8 +16,9 @@ Shape of what `definitions(mode)` draws:
   owner path under another path) and the strategy generates deeper trees as soon as it does.
 
 `has_first_parent_quirk(access)` recognises the maps where Amplify decides a sub-path against the *first*
-covering path in insertion order rather than the longest (reference §4.4); the compat equivalence
-property leaves them out (see test_properties.py).
+covering path in insertion order rather than the longest (reference §4.4), and `has_twin_deny_quirk(access)`
+those where Amplify's deny of an owner path's twin also hides the owner's own folder; the compat
+equivalence property leaves both out (see test_properties.py).
 """
 
 from __future__ import annotations
@@ -188,4 +189,43 @@ def has_first_parent_quirk(access: Mapping[str, Sequence[Mapping[str, Any]]]) ->
         covering = [q for q in prefixes if q != p and _stripped(p).startswith(_stripped(q))]
         if covering and covering[0] != max(covering, key=len):
             return True
+    return False
+
+
+def _signed_in_holds(access: Mapping[str, Sequence[Mapping[str, Any]]], prefix: str, action: str) -> bool:
+    """Does a signed-in rule (authenticated or entity: the authenticated role) grant `action` at `prefix`?"""
+    for raw, rules in access.items():
+        for rule in rules:
+            if rule["allow"] not in ("authenticated", "entity"):
+                continue
+            p = raw.replace(OWNER_TOKEN, "${sub}" if rule["allow"] == "entity" else "*")
+            p = p[:-2] if p.endswith("/*/*") else p
+            actions = {a for word in rule["to"] for a in (("get", "list") if word == "read" else (word,))}
+            if p == prefix and action in actions:
+                return True
+    return False
+
+
+def has_twin_deny_quirk(access: Mapping[str, Sequence[Mapping[str, Any]]]) -> bool:
+    """True when Amplify hides an owner's own folder ``X/<id>/`` behind the deny of its twin ``X/*``.
+
+    Amplify denies a prefix to every role that holds the prefix's first covering prefix but not the prefix
+    itself (reference §4.2, step 2). For the twin ``X/*`` of an owner path ``X/{entity_id}/*`` (its
+    non-entity rules) that includes the authenticated role when a signed-in rule grants the parent: the deny
+    on ``X/*`` then covers ``X/<id>/`` too, although the entity rule grants it there, and the model (the owner
+    folder decided with its twin) allows. Example: ``b/{entity_id}/*`` (authenticated read, entity read) +
+    ``b/a/{entity_id}/*`` (guest read, entity read): Amplify denies the owner ``get b/a/<own id>/f``."""
+    prefixes = amplify_prefixes(access)
+    for raw, rules in access.items():
+        entity = [r for r in rules if r["allow"] == "entity"]
+        if OWNER_TOKEN not in raw or not entity or len(entity) == len(rules):
+            continue
+        twin = raw.replace(OWNER_TOKEN + "/", "")
+        twin = twin[:-2] if twin.endswith("/*/*") else twin
+        covering = [q for q in prefixes if q != twin and _stripped(twin).startswith(_stripped(q))]
+        if not covering:
+            continue
+        for action in {a for r in entity for w in r["to"] for a in (("get", "list") if w == "read" else (w,))}:
+            if _signed_in_holds(access, covering[0], action) and not _signed_in_holds(access, twin, action):
+                return True
     return False

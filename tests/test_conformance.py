@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from reference_data import CASES
+from reference_data import CASES, DEFAULT_MODE_REJECTS
 
 from ampliform.definition.load import parse_definition
 from ampliform.errors import DefinitionError
@@ -83,6 +83,13 @@ def test_compat_mode_matches_amplify(case_file: Path):
 def test_default_mode_is_amplify_plus_signed_in_access_for_groups(case_file: Path):
     case = load(case_file)
     definition = parse_definition(case["input"])
+    if case_file.stem in DEFAULT_MODE_REJECTS:
+        with pytest.raises(DefinitionError) as caught:
+            compile_definition(definition)
+        assert {p.location for p in caught.value.problems} == {DEFAULT_MODE_REJECTS[case_file.stem]}
+        assert all("IAM cannot re-allow below an explicit deny" in p.message for p in caught.value.problems)
+        assert not any(re.search(r"(Either|or) grant ", p.fix) for p in caught.value.problems), "widens access"
+        return
     compiled = compile_definition(definition, {definition.buckets[0].name: ARN})
     (bucket,) = compiled.values()
     requests = [r for _, r in _requests(case)]

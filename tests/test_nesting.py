@@ -80,9 +80,40 @@ def test_object_re_allow_below_a_deny_is_a_clear_user_error():
               "a/b/c/*": [{"allow": "authenticated", "to": ["get"]}]}
     with pytest.raises(DefinitionError) as caught:
         compile_definition(backend(access))
-    message = str(caught.value)
-    assert "authenticated may get 'a/b/c/*' but not 'a/b/*'" in message
-    assert "fix: Grant get to authenticated on 'a/b/*' too" in message
+    problems = {(p.message.split(" in ")[0], p.location) for p in caught.value.problems}
+    assert ("authenticated may get", 'storage.access["a/b/c/*"]') in problems
+    (first,) = [p for p in caught.value.problems if p.message.startswith("authenticated may get")]
+    assert first.message.startswith("authenticated may get in a/b/c/ (a/b/c/*) and in a/ (a/*) but not in a/b/ "
+                                    "between them (a/b/*)")
+    assert first.fix.startswith("Either grant get to authenticated on a/b/* too, or move a/b/c/* out from under "
+                                "a/b/*, or stop granting get to authenticated on a/*")
+
+
+def test_an_inexpressible_owner_folder_never_gets_a_fix_that_opens_other_folders():
+    """Granting on the folder between would open every user's folder under it: the fix does not offer it."""
+    access = {"b/{entity_id}/*": [{"allow": "authenticated", "to": ["read"]},
+                                  {"allow": "entity", "entity": "identity", "to": ["read"]}],
+              "b/a/{entity_id}/*": [{"allow": "guest", "to": ["read"]},
+                                    {"allow": "entity", "entity": "identity", "to": ["read"]}]}
+    with pytest.raises(DefinitionError) as caught:
+        compile_definition(backend(access, groups=()))
+    (problem,) = caught.value.problems
+    assert problem.location == 'storage.access["b/a/{entity_id}/*"]'
+    assert "in b/a/<own id>/ (b/a/{entity_id}/*) and in b/ (b/{entity_id}/*)" in problem.message
+    assert problem.fix == ("Either move b/a/{entity_id}/* out from under b/{entity_id}/*, or stop granting get to "
+                           "authenticated on b/{entity_id}/* (granting get to authenticated in b/a/ would open "
+                           "every user's folder there).")
+
+
+def test_an_inexpressible_map_in_a_list_of_buckets_is_located_in_its_bucket():
+    access = {"a/*": [{"allow": "guest", "to": ["read"]}], "a/b/*": [{"allow": "authenticated", "to": ["read"]}],
+              "a/b/c/*": [{"allow": "guest", "to": ["get"]}]}
+    definition = parse_definition({"storage": [{"name": "x", "is_default": True,
+                                                "access": {"x/*": [{"allow": "guest", "to": ["read"]}]}},
+                                               {"name": "y", "access": access}]})
+    with pytest.raises(DefinitionError) as caught:
+        compile_definition(definition)
+    assert {p.location for p in caught.value.problems} == {'storage[1].access["a/b/c/*"]'}
 
 
 def test_owner_folder_under_a_prefix_path_is_decided_with_it():

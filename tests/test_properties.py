@@ -7,8 +7,9 @@ What each property checks (hypothesis draws random valid definitions, `strategie
     plus random keys and list prefixes drawn from the same segments and both identities. In the default
     mode a `DefinitionError` is accepted only when it is the "IAM cannot re-allow below an explicit deny"
     error *and* the model really has an allow → deny → allow chain for the role and action it names.
-    Compat mode leaves out Amplify's first-parent quirk shapes (reference §4.4): there Amplify itself
-    deviates from the model; `test_first_parent_quirk_*` pins that deviation down.
+    Compat mode leaves out Amplify's first-parent quirk shapes (reference §4.4) and its twin-deny shapes
+    (`strategies.has_twin_deny_quirk`): there Amplify itself deviates from the model; `test_first_parent_quirk_*`
+    and `test_twin_deny_quirk_*` pin those deviations down.
 (b) shape: no Allow with a wildcard action (``s3:*``, ``*``) or Resource ``*``; no NotAction, NotResource
     or Principal; only the four S3 actions; every ListBucket Allow is on the bucket ARN and carries a
     ``StringLike s3:prefix`` condition whose values lie inside declared paths; every object Resource is
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -44,7 +46,14 @@ from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from policy_tools import as_list, assert_same_decisions, merge_statements, split_statements, spread, statements_of
 from reference_data import CASES
-from strategies import SEGMENTS, SPECIAL_SEGMENTS, buckets_of, definitions, has_first_parent_quirk
+from strategies import (
+    SEGMENTS,
+    SPECIAL_SEGMENTS,
+    buckets_of,
+    definitions,
+    has_first_parent_quirk,
+    has_twin_deny_quirk,
+)
 
 from ampliform.definition.load import parse_definition
 from ampliform.errors import DefinitionError, where
@@ -115,6 +124,19 @@ def assert_error_is_justified(data: Mapping[str, Any], error: DefinitionError) -
         assert any(model.reallow_chains(b["access"], groups, r, OWN_IDENTITY, a)
                    for b in buckets_of(data) for r, a in candidates), (
             f"no allow → deny → allow chain in the model justifies: {problem.message}")
+        several = isinstance(data["storage"], list)
+        declared = {where("storage", *([i] if several else []), "access", path)
+                    for i, b in enumerate(buckets_of(data)) for path in b["access"]}
+        assert problem.location in declared, f"not located at a declared path: {problem.render()}"
+        if re.search(r"(Either|or) grant ", problem.fix):
+            gap = re.search(r"but not in (.+?) between them", problem.message).group(1)
+            for b in buckets_of(data):
+                seen = model.grants(b["access"], groups, DEFAULT, OWN_IDENTITY)
+                for path in b["access"]:
+                    if OWNER_TOKEN in path:
+                        other = path[:-1].replace(OWNER_TOKEN, OTHER_IDENTITY) + "file.txt"
+                        assert gap not in model.deciding_prefixes(seen, other), (
+                            f"the fix would open other users' folders of {path}: {problem.render()}")
 
 
 def check_meaning(data: Mapping[str, Any], mode: str, extra: Sequence[Probe]) -> None:
@@ -130,6 +152,9 @@ def check_meaning(data: Mapping[str, Any], mode: str, extra: Sequence[Probe]) ->
         access = spec["access"]
         if mode == COMPAT and has_first_parent_quirk(access):
             event("compat: first-parent quirk shape, not compared")
+            continue
+        if mode == COMPAT and has_twin_deny_quirk(access):
+            event("compat: twin-deny quirk shape, not compared")
             continue
         bucket = compiled[spec["name"]]
         assert set(bucket.roles) <= set(all_roles(data)), f"unexpected roles {sorted(bucket.roles)}"
@@ -227,6 +252,32 @@ def test_first_parent_quirk_compat_mode_follows_amplify_not_the_model():
     assert not evaluate(default, request).allowed, "the default mode follows the longest path"
     get = Probe("get", "a/b/c/x.jpg").request(ARNS["media"], OWN_IDENTITY)
     assert evaluate(compat, get).allowed and evaluate(default, get).allowed
+
+
+def test_twin_deny_quirk_compat_mode_follows_amplify_not_the_model():
+    """Real Amplify (``example-nested-owner``): with ``b/{entity_id}/*`` (authenticated read, entity read) and
+    ``b/a/{entity_id}/*`` (guest read, entity read), Amplify denies ``b/a/*`` to the authenticated role, so the
+    owner may not get ``b/a/<own id>/f``. Compat mode reproduces that; the model lets the owner in (the owner
+    folder is decided with its twin), which IAM cannot express here, so the default mode rejects the map."""
+    case = json.loads((CASES / "example-nested-owner.json").read_text())
+    access = case["input"]["storage"]["access"]
+    assert has_twin_deny_quirk(access) and not has_first_parent_quirk(access)
+    key = f"b/a/{OWN_IDENTITY}/f.txt"
+    compat = compile_data(case["input"], COMPAT)["media"].roles["authenticated"]
+    amplify = [{"Version": "2012-10-17", "Statement": case["amplify"]["roles"]["authenticated"]}]
+    request = Probe("get", key).request(ARNS["media"], OWN_IDENTITY)
+    assert not evaluate(compat, request).allowed
+    assert not evaluate(amplify, Probe("get", key).request("arn:aws:s3:::BUCKET", OWN_IDENTITY)).allowed
+    assert model.decide(access, [], COMPAT, "authenticated", OWN_IDENTITY, "get", key)
+    with pytest.raises(DefinitionError) as caught:
+        compile_data(case["input"], DEFAULT)
+    assert_error_is_justified(case["input"], caught.value)
+    shapes = [{"a/{entity_id}/*": [{"allow": "authenticated", "to": ["read"]}],
+               "a/b/{entity_id}/*": [{"allow": "entity", "entity": "identity", "to": ["read"]}]},
+              {"b/{entity_id}/*": [{"allow": "guest", "to": ["read"]}],
+               "b/a/{entity_id}/*": [{"allow": "guest", "to": ["read"]},
+                                     {"allow": "entity", "entity": "identity", "to": ["read"]}]}]
+    assert not any(has_twin_deny_quirk(s) for s in shapes), "no twin, or the parent is not signed-in"
 
 
 def test_inexpressible_map_is_rejected_and_the_model_agrees_why():
@@ -495,7 +546,7 @@ def test_model_matches_real_amplify_on_the_conformance_corpus():
         if "error" in case["amplify"]:
             continue
         access = case["input"]["storage"]["access"]
-        if has_first_parent_quirk(access):
+        if has_first_parent_quirk(access) or has_twin_deny_quirk(access):
             continue
         groups = case["input"].get("auth", {}).get("groups", [])
         arn = "arn:aws:s3:::BUCKET"

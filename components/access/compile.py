@@ -18,7 +18,7 @@ Steps, per bucket:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ampliform.access.plan_compat import amplify_access, client_paths
@@ -28,6 +28,7 @@ from ampliform.definition.storage import BucketSpec
 from ampliform.errors import DefinitionError, Problem
 
 ClientPaths = dict[str, dict[str, list[str]]]
+Location = Callable[[int], tuple[str | int, ...]]
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,16 @@ class BucketAccess:
 
 
 def compile_storage(buckets: Sequence[BucketSpec], groups: Sequence[str], arns: Mapping[str, str],
-                    compat: bool = False) -> dict[str, BucketAccess]:
-    """Every bucket's statements per role (see the module docstring), keyed by bucket name in order."""
+                    compat: bool = False, location: Location | None = None) -> dict[str, BucketAccess]:
+    """Every bucket's statements per role (see the module docstring), keyed by bucket name in order.
+    `location(i)` is where bucket `i` is in the user's file (default: ``storage``, or ``storage[i]`` when
+    there are several), for the locations of the planner's problems."""
     out: dict[str, BucketAccess] = {}
     problems: list[Problem] = []
-    for bucket in buckets:
+    where_is = location or (lambda i: ("storage", i) if len(buckets) > 1 else ("storage",))
+    for i, bucket in enumerate(buckets):
         try:
-            roles = role_statements(bucket, tuple(groups), arns[bucket.name], compat)
+            roles = role_statements(bucket, tuple(groups), arns[bucket.name], compat, where_is(i))
         except DefinitionError as error:
             problems.extend(error.problems)
             continue
@@ -56,13 +60,14 @@ def compile_storage(buckets: Sequence[BucketSpec], groups: Sequence[str], arns: 
     return out
 
 
-def role_statements(bucket: BucketSpec, groups: tuple[str, ...], arn: str, compat: bool) -> dict[str, list[Statement]]:
+def role_statements(bucket: BucketSpec, groups: tuple[str, ...], arn: str, compat: bool,
+                    location: tuple[str | int, ...] = ("storage",)) -> dict[str, list[Statement]]:
     """Per role, the statements one (already checked) bucket grants."""
     access = bucket.access or {}
     if compat:
         sets = amplify_access(access)
         out = {role: render_amplify(sets, role, arn) for role in sorted(sets)}
     else:
-        plan = plan_access(access, groups, bucket.name)
+        plan = plan_access(access, groups, location)
         out = {role: render_merged(plan[role], arn) for role in sorted(plan)}
     return {role: statements for role, statements in out.items() if statements}

@@ -17,27 +17,29 @@ Steps:
    into the twin (never denied by it).
 3. Objects: allow the top-most granted prefixes; deny each non-granted prefix whose parent is granted.
    A granted prefix below a denied one cannot be expressed with identity policies (an explicit deny wins):
-   that is a user error naming both paths.
+   that is a user error located at the inner path (``storage.access["b/a/{entity_id}/*"]``), naming the three
+   definition paths; its fix never suggests granting where other users' folders are decided.
 4. List: no explicit deny; each allowed prefix excludes its non-granted children with ``StringNotLike``.
    Prefixes re-allowed below an excluded child go into a further layer (another statement).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ampliform.access.constants import OBJECT_ACTIONS
+from ampliform.access.constants import ENTITY_TOKEN, OBJECT_ACTIONS
 from ampliform.access.normalize import (
     effective_prefix,
     expand_actions,
     is_signed_in_rule,
     owner_twin,
     roles_of,
+    substitute,
 )
 from ampliform.access.prefixes import PrefixIndex
 from ampliform.definition.storage import AccessMap
-from ampliform.errors import DefinitionError, Problem
+from ampliform.errors import DefinitionError, Problem, where
 from ampliform.roles import group_role
 
 
@@ -68,28 +70,28 @@ ActionPlan = ObjectPlan | ListPlan
 RolePlan = dict[str, dict[str, ActionPlan]]
 
 
-Grants = dict[str, dict[str, dict[str, None]]]
-"""role → action → granted effective prefixes, in insertion order."""
+Grants = dict[str, dict[str, dict[str, str]]]
+"""role → action → granted effective prefix → the (first) definition path granting it, in insertion order."""
 
 
 def role_grants(access_map: AccessMap, groups: Sequence[str]) -> Grants:
     """Per role, per action: the granted effective prefixes; every declared group also holds the signed-in ones."""
     grants: Grants = {}
-    signed_in: list[tuple[str, str]] = []
+    signed_in: list[tuple[str, str, str]] = []
     for raw_path, rules in access_map.items():
         for rule in rules:
             prefix = effective_prefix(raw_path, rule)
             actions = expand_actions(rule.to)
             for role in roles_of(rule):
                 for action in actions:
-                    grants.setdefault(role, {}).setdefault(action, {})[prefix] = None
+                    grants.setdefault(role, {}).setdefault(action, {}).setdefault(prefix, raw_path)
             if is_signed_in_rule(rule):
-                signed_in.extend((a, prefix) for a in actions)
+                signed_in.extend((a, prefix, raw_path) for a in actions)
     if signed_in:
         for group in groups:
             per_action = grants.setdefault(group_role(group), {})
-            for action, prefix in signed_in:
-                per_action.setdefault(action, {})[prefix] = None
+            for action, prefix, raw_path in signed_in:
+                per_action.setdefault(action, {}).setdefault(prefix, raw_path)
     return grants
 
 
@@ -116,8 +118,10 @@ class _Tree:
         return out
 
 
-def plan_access(access_map: AccessMap, groups: Sequence[str], bucket: str = "") -> RolePlan:
-    """Default-mode plan for every role of one bucket; raises `DefinitionError` if IAM cannot express it."""
+def plan_access(access_map: AccessMap, groups: Sequence[str],
+                location: tuple[str | int, ...] = ("storage",)) -> RolePlan:
+    """Default-mode plan for every role of one bucket; raises `DefinitionError` if IAM cannot express it.
+    `location` is where the bucket is in the user's file (``storage`` or ``storage[i]``), for error locations."""
     grants = role_grants(access_map, groups)
     prefixes = [p for per_action in grants.values() for ps in per_action.values() for p in ps]
     tree = _Tree(prefixes)
@@ -132,7 +136,8 @@ def plan_access(access_map: AccessMap, groups: Sequence[str], bucket: str = "") 
                 for p in granted:
                     blocker = _blocked_by(tree, p, granted)
                     if blocker is not None:
-                        problems.append(_inexpressible(bucket, role, action, p, blocker))
+                        problems.append(_inexpressible(access_map, tree, granted, location, (role, action),
+                                                       p, blocker))
                 covered = {p for p in granted if _has_granted_ancestor(tree, p, granted)}
                 result = ObjectPlan([p for p in granted if p not in covered], denied)
             else:
@@ -147,7 +152,7 @@ def _start(tree: _Tree, p: str) -> str | None:
     return tree.parent.get(p) if tree.node[p] == p else tree.node[p]
 
 
-def _has_granted_ancestor(tree: _Tree, p: str, granted: dict[str, None]) -> bool:
+def _has_granted_ancestor(tree: _Tree, p: str, granted: Container[str]) -> bool:
     current = _start(tree, p)
     while current is not None:
         if current in granted:
@@ -156,7 +161,7 @@ def _has_granted_ancestor(tree: _Tree, p: str, granted: dict[str, None]) -> bool
     return False
 
 
-def _blocked_by(tree: _Tree, p: str, granted: dict[str, None]) -> str | None:
+def _blocked_by(tree: _Tree, p: str, granted: Container[str]) -> str | None:
     """A non-granted ancestor of `p` that sits below a granted one (its deny would hide `p`)."""
     current, gap = _start(tree, p), None
     while current is not None:
@@ -197,11 +202,50 @@ def _list_layers(tree: _Tree, granted: list[str], denied: list[str]) -> list[Lis
     return [layers[d] for d in sorted(layers)]
 
 
-def _inexpressible(bucket: str, role: str, action: str, path: str, blocker: str) -> Problem:
-    where = f"storage {bucket!r}" if bucket else "storage"
+def _inexpressible(access_map: AccessMap, tree: _Tree, granted: Mapping[str, str], location: tuple[str | int, ...],
+                   who: tuple[str, str], inner: str, gap: str) -> Problem:
+    """allow (outer) → not (gap) → allow again (inner) for one role and object action, in the user's terms:
+    located at the inner path, naming the three definition paths; the fix never widens access to other users'
+    folders (granting at `gap` is offered only when no other user's folder is decided there)."""
+    role, action = who
+    outer = next(n for n in _chain(tree, inner) if n in granted)
+    inner_path, outer_path, gap_path = granted[inner], granted[outer], _origin(access_map, gap)
+    same = gap_path == inner_path  # an owner folder below its own path's other folders
+    remedies = [f"move {inner_path} out from under {outer_path if same else gap_path}",
+                f"stop granting {action} to {role} on {outer_path}"]
+    if _decides_other_users(access_map, tree, gap):
+        note = f" (granting {action} to {role} in {_folder(gap)} would open every user's folder there)"
+    else:
+        remedies.insert(0, f"grant {action} to {role} on {gap_path} too")
+        note = ""
+    gap_text = f"the rest of {gap_path}" if same else gap_path
     return Problem(
-        f"{role} may {action} {path!r} but not {blocker!r}, which lies between it and a path where {role} may "
-        f"{action} again; IAM cannot re-allow below an explicit deny.",
-        f"{where}.access",
-        f"Grant {action} to {role} on {blocker!r} too, or move {path!r} out from under it.",
+        f"{role} may {action} in {_folder(inner)} ({inner_path}) and in {_folder(outer)} ({outer_path}) but not "
+        f"in {_folder(gap)} between them ({gap_text}); IAM cannot re-allow below an explicit deny.",
+        where(*location, "access", inner_path),
+        "Either " + ", or ".join(remedies) + note + ".",
     )
+
+
+def _folder(prefix: str) -> str:
+    """A prefix as the folder it stands for: ``b/a/{entity_id}/*`` → ``b/a/<own id>/``."""
+    return prefix[:-1].replace(ENTITY_TOKEN, "<own id>") or "(bucket root)"
+
+
+def _origin(access_map: AccessMap, prefix: str) -> str:
+    """The first definition path with a rule whose effective prefix is `prefix`."""
+    return next(raw for raw, rules in access_map.items() for rule in rules if effective_prefix(raw, rule) == prefix)
+
+
+def _decides_other_users(access_map: AccessMap, tree: _Tree, node: str) -> bool:
+    """Is `node` where some owner path's *other* users' folders are decided (``X/<other id>/`` of a path
+    ``X/{entity_id}/*``: its twin ``X/*``, or without one the nearest prefix above)? Granting there would reach
+    into those folders."""
+    for raw in access_map:
+        if ENTITY_TOKEN not in raw:
+            continue
+        twin = substitute(raw, "*")
+        deciding = twin if twin in tree.node else tree.index.longest_parent(twin)
+        if deciding is not None and tree.node[deciding] == node:
+            return True
+    return False

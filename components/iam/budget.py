@@ -13,15 +13,17 @@ the numbers and the fixes. Documents never span buckets.
 
 Sizes are measured with every bucket ARN counted at its worst-case length (`WORST_CASE_ARN_LENGTH`: the
 longest partition and a 63-character bucket name), so a plan that fits here fits once deployed, whatever
-name the bucket gets. In compat mode nothing is split (Amplify writes one inline policy per bucket and role);
-a role over the inline limit is an error there too, raised before deployment rather than by IAM.
+name the bucket gets. In compat mode nothing is split (Amplify writes one inline policy per bucket and role)
+and sizes are measured as Amplify deploys them (`amplify_measure`): IAM's inline limit, nothing kept in
+reserve, the bucket ARN actually given; a role over that limit is an error there too, raised before
+deployment rather than by IAM.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ampliform.access.constants import LIST_ACTION, PREFIX_KEY
@@ -85,13 +87,19 @@ class RoleBudget:
 
 
 class _Meter:
-    """Sizes statements with the bucket ARN counted at its worst-case length."""
+    """Sizes statements with the bucket ARN counted at its worst-case length (or as given: `worst_case` off)."""
 
-    def __init__(self, arn: str):
-        self.arn, self.extra = arn, max(0, WORST_CASE_ARN_LENGTH - len(arn))
+    def __init__(self, arn: str, worst_case: bool = True):
+        self.arn, self.extra = arn, max(0, WORST_CASE_ARN_LENGTH - len(arn)) if worst_case else 0
 
     def __call__(self, value: Any) -> int:
         return size_of(value) + self.extra * json.dumps(value).count('"' + self.arn)
+
+
+def amplify_measure(limits: Limits, arn: str) -> tuple[Limits, _Meter]:
+    """Compat mode's measure, Amplify's: the role's inline limit with nothing kept in reserve, and each bucket
+    ARN counted as given (Amplify deploys what fits IAM's limit for the bucket it names)."""
+    return replace(limits, inline_reserve=0), _Meter(arn, worst_case=False)
 
 
 _EMPTY_DOC = size_of({"Version": POLICY_VERSION, "Statement": []})
@@ -100,11 +108,14 @@ _EMPTY_DOC = size_of({"Version": POLICY_VERSION, "Statement": []})
 def fit_role(role: str, per_bucket: Mapping[str, tuple[str, Sequence[Statement]]], limits: Limits,
              split: bool = True) -> RoleBudget:
     """Place one role's statements (`bucket -> (bucket arn, statements)`) into inline and managed documents."""
+    if not split:
+        limits = amplify_measure(limits, "")[0]
     budget = RoleBudget(role, limits)
     inline_room = limits.inline - limits.inline_reserve
     for bucket, (arn, statements) in per_bucket.items():
         meter = _Meter(arn)
-        if not split:  # compat: Amplify's one inline policy per bucket and role
+        if not split:  # compat: Amplify's one inline policy per bucket and role, measured as Amplify does
+            meter = amplify_measure(limits, arn)[1]
             doc = {"Version": POLICY_VERSION, "Statement": list(statements)}
             budget.placements.append(Placement(bucket, "inline", doc, meter(doc)))
             continue
@@ -212,8 +223,9 @@ def _check(budget: RoleBudget, split: bool) -> None:
     if budget.inline_size > room:
         problems.append(Problem(
             f"Maximum policy size of {limits.inline} bytes exceeded for role {budget.role}: its inline policies "
-            f"need {budget.inline_size} characters, {room} are available ({limits.inline_reserve} are kept for "
-            "other components' inline grants).", f"role {budget.role}",
+            f"need {budget.inline_size} characters, {room} are available"
+            + (f" ({limits.inline_reserve} are kept for other components' inline grants)." if limits.inline_reserve
+               else "."), f"role {budget.role}",
             "Remove --compat amplify (the default mode merges statements and spills into managed policies), "
             "or grant fewer paths to this role." if not split else "Grant fewer paths to this role."))
     if len(budget.managed_sizes) > limits.managed_quota:

@@ -64,7 +64,7 @@ def compile_backend(definition: Definition, bucket_arns: Mapping[str, str] | Non
     """Check, plan, render and fit every role into its budget."""
     check_definition(definition, compat)
     arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
-    storage = compile_storage(definition.buckets, definition.auth.groups, arns, compat)
+    storage = compile_storage(definition.buckets, definition.auth.groups, arns, compat, definition.bucket_location)
     per_role: dict[str, dict[str, tuple[str, list[Statement]]]] = {}
     for bucket in storage.values():
         for role, statements in bucket.roles.items():
