@@ -16,8 +16,8 @@ Shape of what `definitions(mode)` draws:
   owner path under another path) and the strategy generates deeper trees as soon as it does.
 
 `has_first_parent_quirk(access)` recognises the maps where Amplify decides a sub-path against the *first*
-covering path in insertion order rather than the longest (reference §4.4), and `has_twin_deny_quirk(access)`
-those where Amplify's deny of an owner path's twin also hides the owner's own folder; the compat
+covering path in insertion order rather than the longest (reference §4.4), and `has_hidden_allow_quirk(access)`
+those where one of Amplify's explicit denies hides what the same role is granted below it; the compat
 equivalence property leaves both out (see test_properties.py).
 """
 
@@ -192,40 +192,47 @@ def has_first_parent_quirk(access: Mapping[str, Sequence[Mapping[str, Any]]]) ->
     return False
 
 
-def _signed_in_holds(access: Mapping[str, Sequence[Mapping[str, Any]]], prefix: str, action: str) -> bool:
-    """Does a signed-in rule (authenticated or entity: the authenticated role) grant `action` at `prefix`?"""
-    for raw, rules in access.items():
-        for rule in rules:
-            if rule["allow"] not in ("authenticated", "entity"):
-                continue
-            p = raw.replace(OWNER_TOKEN, "${sub}" if rule["allow"] == "entity" else "*")
-            p = p[:-2] if p.endswith("/*/*") else p
-            actions = {a for word in rule["to"] for a in (("get", "list") if word == "read" else (word,))}
-            if p == prefix and action in actions:
-                return True
-    return False
+def _amplify_roles(rule: Mapping[str, Any]) -> list[str]:
+    """The role keys Amplify gives a rule (group roles exclusive: a group role holds its group's rules only)."""
+    kind = rule["allow"]
+    if kind == "guest":
+        return ["guest"]
+    if kind in ("authenticated", "entity"):
+        return ["authenticated"]
+    if kind == "groups":
+        return [f"group:{g}" for g in rule["groups"]]
+    return [f"function:{rule['resource']}"]
 
 
-def has_twin_deny_quirk(access: Mapping[str, Sequence[Mapping[str, Any]]]) -> bool:
-    """True when Amplify hides an owner's own folder ``X/<id>/`` behind the deny of its twin ``X/*``.
+def has_hidden_allow_quirk(access: Mapping[str, Sequence[Mapping[str, Any]]]) -> bool:
+    """True when an explicit Deny Amplify writes for a role covers a prefix the same role is granted.
 
     Amplify denies a prefix to every role that holds the prefix's first covering prefix but not the prefix
-    itself (reference §4.2, step 2). For the twin ``X/*`` of an owner path ``X/{entity_id}/*`` (its
-    non-entity rules) that includes the authenticated role when a signed-in rule grants the parent: the deny
-    on ``X/*`` then covers ``X/<id>/`` too, although the entity rule grants it there, and the model (the owner
-    folder decided with its twin) allows. Example: ``b/{entity_id}/*`` (authenticated read, entity read) +
-    ``b/a/{entity_id}/*`` (guest read, entity read): Amplify denies the owner ``get b/a/<own id>/f``."""
+    itself (reference §4.2, step 2), and an explicit Deny wins over every Allow below it. Its path rule 5
+    (at most one other path is a prefix) is checked on the raw paths, so owner paths escape it and three
+    levels of effective prefixes occur: the Deny on the middle level then hides what the role is granted on
+    the inner one, where the model (the longest path decides) allows. Two shapes seen in real Amplify
+    (``example-nested-owner``) and by the property tests:
+    - ``b/{entity_id}/*`` (authenticated read, entity read) + ``b/a/{entity_id}/*`` (guest read, entity
+      read): the Deny on the twin ``b/a/*`` hides the owner's own ``b/a/<id>/``;
+    - ``b/{entity_id}/*`` + ``b/a/{entity_id}/*`` + ``b/a/a/{entity_id}/*`` with a function granted on the
+      first and the last: the Deny on ``b/a/*`` hides ``b/a/a/*`` from the function."""
     prefixes = amplify_prefixes(access)
+    held: dict[tuple[str, str], set[str]] = {}
     for raw, rules in access.items():
-        entity = [r for r in rules if r["allow"] == "entity"]
-        if OWNER_TOKEN not in raw or not entity or len(entity) == len(rules):
+        for rule in rules:
+            p = raw.replace(OWNER_TOKEN, "${sub}" if rule["allow"] == "entity" else "*")
+            p = p[:-2] if p.endswith("/*/*") else p
+            for role in _amplify_roles(rule):
+                for word in rule["to"]:
+                    for action in ("get", "list") if word == "read" else (word,):
+                        held.setdefault((role, action), set()).add(p)
+    for q in prefixes:
+        covering = [c for c in prefixes if c != q and _stripped(q).startswith(_stripped(c))]
+        if not covering or ("${sub}/" in q and covering[0] == q.replace("${sub}/", "")):
             continue
-        twin = raw.replace(OWNER_TOKEN + "/", "")
-        twin = twin[:-2] if twin.endswith("/*/*") else twin
-        covering = [q for q in prefixes if q != twin and _stripped(twin).startswith(_stripped(q))]
-        if not covering:
-            continue
-        for action in {a for r in entity for w in r["to"] for a in (("get", "list") if w == "read" else (w,))}:
-            if _signed_in_holds(access, covering[0], action) and not _signed_in_holds(access, twin, action):
+        for granted in held.values():
+            if covering[0] in granted and q not in granted and any(
+                    p != q and _stripped(p).startswith(_stripped(q)) for p in granted):
                 return True
     return False

@@ -7,9 +7,9 @@ What each property checks (hypothesis draws random valid definitions, `strategie
     plus random keys and list prefixes drawn from the same segments and both identities. In the default
     mode a `DefinitionError` is accepted only when it is the "IAM cannot re-allow below an explicit deny"
     error *and* the model really has an allow → deny → allow chain for the role and action it names.
-    Compat mode leaves out Amplify's first-parent quirk shapes (reference §4.4) and its twin-deny shapes
-    (`strategies.has_twin_deny_quirk`): there Amplify itself deviates from the model; `test_first_parent_quirk_*`
-    and `test_twin_deny_quirk_*` pin those deviations down.
+    Compat mode leaves out Amplify's first-parent quirk shapes (reference §4.4) and its hidden-allow shapes
+    (`strategies.has_hidden_allow_quirk`): there Amplify itself deviates from the model;
+    `test_first_parent_quirk_*` and `test_hidden_allow_quirk_*` pin those deviations down.
 (b) shape: no Allow with a wildcard action (``s3:*``, ``*``) or Resource ``*``; no NotAction, NotResource
     or Principal; only the four S3 actions; every ListBucket Allow is on the bucket ARN and carries a
     ``StringLike s3:prefix`` condition whose values lie inside declared paths; every object Resource is
@@ -52,7 +52,7 @@ from strategies import (
     buckets_of,
     definitions,
     has_first_parent_quirk,
-    has_twin_deny_quirk,
+    has_hidden_allow_quirk,
 )
 
 from ampliform.definition.load import parse_definition
@@ -153,8 +153,8 @@ def check_meaning(data: Mapping[str, Any], mode: str, extra: Sequence[Probe]) ->
         if mode == COMPAT and has_first_parent_quirk(access):
             event("compat: first-parent quirk shape, not compared")
             continue
-        if mode == COMPAT and has_twin_deny_quirk(access):
-            event("compat: twin-deny quirk shape, not compared")
+        if mode == COMPAT and has_hidden_allow_quirk(access):
+            event("compat: hidden-allow quirk shape, not compared")
             continue
         bucket = compiled[spec["name"]]
         assert set(bucket.roles) <= set(all_roles(data)), f"unexpected roles {sorted(bucket.roles)}"
@@ -254,14 +254,14 @@ def test_first_parent_quirk_compat_mode_follows_amplify_not_the_model():
     assert evaluate(compat, get).allowed and evaluate(default, get).allowed
 
 
-def test_twin_deny_quirk_compat_mode_follows_amplify_not_the_model():
+def test_hidden_allow_quirk_compat_mode_follows_amplify_not_the_model():
     """Real Amplify (``example-nested-owner``): with ``b/{entity_id}/*`` (authenticated read, entity read) and
     ``b/a/{entity_id}/*`` (guest read, entity read), Amplify denies ``b/a/*`` to the authenticated role, so the
     owner may not get ``b/a/<own id>/f``. Compat mode reproduces that; the model lets the owner in (the owner
     folder is decided with its twin), which IAM cannot express here, so the default mode rejects the map."""
     case = json.loads((CASES / "example-nested-owner.json").read_text())
     access = case["input"]["storage"]["access"]
-    assert has_twin_deny_quirk(access) and not has_first_parent_quirk(access)
+    assert has_hidden_allow_quirk(access) and not has_first_parent_quirk(access)
     key = f"b/a/{OWN_IDENTITY}/f.txt"
     compat = compile_data(case["input"], COMPAT)["media"].roles["authenticated"]
     amplify = [{"Version": "2012-10-17", "Statement": case["amplify"]["roles"]["authenticated"]}]
@@ -277,7 +277,27 @@ def test_twin_deny_quirk_compat_mode_follows_amplify_not_the_model():
               {"b/{entity_id}/*": [{"allow": "guest", "to": ["read"]}],
                "b/a/{entity_id}/*": [{"allow": "guest", "to": ["read"]},
                                      {"allow": "entity", "entity": "identity", "to": ["read"]}]}]
-    assert not any(has_twin_deny_quirk(s) for s in shapes), "no twin, or the parent is not signed-in"
+    assert not any(has_hidden_allow_quirk(s) for s in shapes), "no deny hides an allow of the same role"
+
+
+def test_hidden_allow_quirk_three_levels_through_owner_paths():
+    """Found by the exploring profile: owner paths escape Amplify's "one other prefix" rule, so a function
+    granted on ``b/`` and ``b/a/a/`` is denied ``b/a/*`` (it lacks ``b/a/``) and so loses ``b/a/a/`` too."""
+    read = ["read"]
+    access = {"b/a/{entity_id}/*": [{"allow": "guest", "to": read}, {"allow": "authenticated", "to": read},
+                                    {"allow": "entity", "entity": "identity", "to": read}],
+              "b/{entity_id}/*": [{"allow": "guest", "to": read}, {"allow": "authenticated", "to": read},
+                                  {"allow": "entity", "entity": "identity", "to": read},
+                                  {"allow": "resource", "resource": "thumbnailer", "to": read}],
+              "b/a/a/{entity_id}/*": [{"allow": "resource", "resource": "thumbnailer", "to": read}]}
+    data = {"auth": {"groups": []}, "storage": {"name": "media", "access": access}}
+    assert has_hidden_allow_quirk(access) and not has_first_parent_quirk(access)
+    roles = compile_data(data, COMPAT)["media"].roles["function:thumbnailer"]
+    assert not evaluate(roles, Probe("get", "b/a/a/x.txt").request(ARNS["media"], OWN_IDENTITY)).allowed
+    assert model.decide(access, [], COMPAT, "function:thumbnailer", OWN_IDENTITY, "get", "b/a/a/x.txt")
+    with pytest.raises(DefinitionError) as caught:  # allow b/, not b/a/, allow b/a/a/: IAM cannot say it
+        compile_data(data, DEFAULT)
+    assert_error_is_justified(data, caught.value)
 
 
 def test_inexpressible_map_is_rejected_and_the_model_agrees_why():
@@ -546,7 +566,7 @@ def test_model_matches_real_amplify_on_the_conformance_corpus():
         if "error" in case["amplify"]:
             continue
         access = case["input"]["storage"]["access"]
-        if has_first_parent_quirk(access) or has_twin_deny_quirk(access):
+        if has_first_parent_quirk(access) or has_hidden_allow_quirk(access):
             continue
         groups = case["input"].get("auth", {}).get("groups", [])
         arn = "arn:aws:s3:::BUCKET"
