@@ -80,9 +80,12 @@ def test_explain_user_a_may_not_write_into_b_folder_but_may_into_own():
 
 
 @pytest.mark.parametrize("action", ["read", "get", "list", "write", "delete"])
-def test_explain_guest_may_do_nothing(action):
-    out = explain("--as", "guest", action, f"post-pictures/{USER_B}/cat.jpg")
-    assert out["decision"] == "deny"
+def test_explain_has_no_guest_role_without_a_guest_rule(action):
+    """The tutorial has no guest rule, so there is no guest role to explain (it is not offered either)."""
+    result = run("explain", TUTORIAL, "--as", "guest", action, f"post-pictures/{USER_B}/cat.jpg")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "no guest rule, so there is no guest role" in result.stderr
+    assert "fix: Use one of: authenticated." in result.stderr
 
 
 def test_explain_prints_the_decision_first_then_why():

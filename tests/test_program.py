@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,11 @@ MAIN = ROOT / "__main__.py"
 SUB = "${cognito-identity.amazonaws.com:sub}"
 
 
-def run_stack(stack: str, **overrides: str):
+def run_stack(stack: str, main: Path = MAIN, **overrides: str):
     mocks = stack_mocks(stack)
     config, _ = read_stack_file(ROOT, stack)
     config.update(overrides)
-    exports = run_program(MAIN, config)
+    exports = run_program(main, config)
     assert mocks.resources, "no resources registered: mocks not installed?"
     return mocks, exports, config
 
@@ -69,12 +70,20 @@ def test_exports_hold_what_a_client_needs():
     assert ACCOUNT not in json.dumps(exports)
 
 
+def project_copy(tmp_path: Path) -> Path:
+    """A project in `tmp_path` running the repository's program: its __main__.py, definitions beside it
+    (`ampliform:definition` must name a file inside the project)."""
+    shutil.copy(MAIN, tmp_path / "__main__.py")
+    return tmp_path / "__main__.py"
+
+
 def test_definition_setting_points_at_another_file(tmp_path):
-    other = tmp_path / "guests.yaml"
+    other = tmp_path / "defs" / "guests.yaml"
+    other.parent.mkdir()
     other.write_text("auth: {groups: [admin]}\nstorage:\n  name: files\n  access:\n"
                      "    public/*:\n      - {allow: guest, to: [read]}\n"
                      "      - {allow: groups, groups: [admin], to: [read, write]}\n")
-    mocks, exports, _ = run_stack("dev", **{"ampliform:definition": str(other)})
+    mocks, exports, _ = run_stack("dev", project_copy(tmp_path), **{"ampliform:definition": "defs/guests.yaml"})
     assert exports["unauthenticated_identities_enabled"] is True
     assert exports["groups"] == [{"admin": {"precedence": 0}}]
     roles = {r.name for r in mocks.by_type("aws:iam/role:Role")}
@@ -95,6 +104,6 @@ def test_over_budget_definition_stops_the_program_before_any_resource(tmp_path):
     mocks = stack_mocks("dev")
     config, _ = read_stack_file(ROOT, "dev")
     with pytest.raises(DefinitionError) as info:
-        run_program(MAIN, {**config, "ampliform:definition": str(big)})
+        run_program(project_copy(tmp_path), {**config, "ampliform:definition": "big.json"})
     assert "role authenticated needs" in str(info.value)
     assert [r for r in mocks.resources if r.typ != "pulumi:pulumi:Stack"] == []

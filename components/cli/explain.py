@@ -1,21 +1,61 @@
-"""`ampliform explain DEFINITION --as ROLE ACTION KEY`: may this role do this? The decision first, then why."""
+"""`ampliform explain DEFINITION --as ROLE ACTION KEY`: may this role do this? The decision first, then why.
+
+The request is checked as S3 and Cognito would (`check_request`): `--identity` must look like an identity-pool
+id (``<region>:<id>``, at most 55 characters, Cognito's pattern) and KEY may have at most 1,024 bytes (S3's
+limit). `--as` takes only roles the definition has (no `guest` without a guest rule). Without `--identity`
+a key under an owner path (``X/{entity_id}/*``) cannot be decided as its owner: the text says so
+(`owner_note`).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import click
 
+from ampliform.access.constants import ENTITY_TOKEN
 from ampliform.cli.options import compat_option, json_option
 from ampliform.cli.output import emit_json, say, table, verdict
 from ampliform.definition.load import load_definition
 from ampliform.definition.model import Definition
-from ampliform.definition.storage import BucketSpec, ResourceRule
+from ampliform.definition.storage import BucketSpec, EntityRule, ResourceRule
 from ampliform.errors import DefinitionError, Problem
-from ampliform.plan.backend import compile_definition
+from ampliform.plan.backend import compile_definition, guest_access_needed
 from ampliform.review.explain import explain as explain_request
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group_role
+
+IDENTITY_ID = re.compile(r"[\w-]+:[0-9a-f-]+")
+"""Cognito's pattern for an identity-pool id (``eu-west-1:1a2b...``), 55 characters at most."""
+MAX_KEY_BYTES = 1024
+
+
+def check_request(identity: str | None, key: str) -> None:
+    """`--identity` and KEY as Cognito and S3 accept them, or a `DefinitionError` naming each problem."""
+    problems = []
+    if identity is not None and (len(identity) > 55 or not IDENTITY_ID.fullmatch(identity)):
+        problems.append(Problem(f"--identity {identity!r} is not an identity-pool id", "--identity",
+                                "Pass the caller's identity id as Cognito gives it, <region>:<id> "
+                                "(e.g. eu-west-1:11111111-1111-4111-8111-111111111111)."))
+    size = len(key.encode("utf-8", "surrogatepass"))
+    if size > MAX_KEY_BYTES:
+        problems.append(Problem(f"KEY is {size:,} bytes long; S3 keys have at most {MAX_KEY_BYTES:,}", "KEY",
+                                "Pass a key (or list prefix) of at most 1,024 bytes (UTF-8)."))
+    DefinitionError.raise_if(problems)
+
+
+def owner_note(spec: BucketSpec, role: str, key: str, identity: str | None) -> str | None:
+    """Without `--identity`, the owner paths whose folders KEY may be in (decided as another user's)."""
+    if identity is not None or role == ROLE_GUEST or role.startswith("function:"):
+        return None
+    owners = [path for path, rules in (spec.access or {}).items() if ENTITY_TOKEN in path
+              and any(isinstance(r, EntityRule) for r in rules) and key.startswith(path.split(ENTITY_TOKEN)[0])]
+    if not owners:
+        return None
+    return (f"note: {', '.join(owners)} {'is an owner path' if len(owners) == 1 else 'are owner paths'}: "
+            "without --identity the caller owns no folder there; pass --identity <the caller's identity id> "
+            "to decide as the folder's owner")
 
 
 @click.command()
@@ -30,6 +70,7 @@ from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group
 def explain(definition: str, role: str, identity: str | None, bucket: str | None, compat: str | None,
             as_json: bool, action: str, key: str) -> None:
     """May ROLE do ACTION on KEY (a list prefix for `list`)? Prints the decision and what decided it."""
+    check_request(identity, key)
     defn = load_definition(definition)
     spec = pick_bucket(defn, bucket)
     check_role(defn, role)
@@ -39,6 +80,9 @@ def explain(definition: str, role: str, identity: str | None, bucket: str | None
         emit_json(result)
     else:
         say(render(result, action, key))
+    note = owner_note(spec, role, key, identity)
+    if note:
+        click.echo(note, err=True)
 
 
 def pick_bucket(defn: Definition, name: str | None) -> BucketSpec:
@@ -60,9 +104,11 @@ def check_role(defn: Definition, role: str) -> None:
     """`role` must be one of the roles the definition has."""
     functions = {function_role(r.resource) for b in defn.buckets for rules in (b.access or {}).values()
                  for r in rules if isinstance(r, ResourceRule)}
-    known = [ROLE_AUTHENTICATED, ROLE_GUEST, *(group_role(g) for g in defn.auth.groups), *sorted(functions)]
+    guest = [ROLE_GUEST] if guest_access_needed(defn) else []
+    known = [ROLE_AUTHENTICATED, *guest, *(group_role(g) for g in defn.auth.groups), *sorted(functions)]
     if role not in known:
-        raise DefinitionError(Problem(f"unknown role {role!r}", "--as", f"Use one of: {', '.join(known)}."))
+        hint = " (the definition has no guest rule, so there is no guest role)" if role == ROLE_GUEST else ""
+        raise DefinitionError(Problem(f"unknown role {role!r}{hint}", "--as", f"Use one of: {', '.join(known)}."))
 
 
 def _statement(statement: dict[str, Any] | None) -> str:

@@ -110,22 +110,25 @@ MAX_EXPANDED_NODES = 100_000
 """The most values a YAML document may stand for once its aliases are expanded."""
 
 
-def read_document(path: str | Path) -> Any:
-    """Parse a YAML or JSON file into plain data, or raise a `DefinitionError` naming the file and line."""
+def read_document(path: str | Path, label: str | None = None) -> Any:
+    """Parse a YAML or JSON file into plain data, or raise a `DefinitionError` naming the file and line
+    (as `label`, e.g. the path relative to the project, when given)."""
     path = Path(path)
-    text = read_text(path)
+    text = read_text(path, label=label)
+    shown = Path(label) if label else path
     try:
-        return _parse_text(text, path)
+        return _parse_text(text, shown)
     except RecursionError:
         raise DefinitionError(Problem("the document is nested too deeply to read", str(path),
                                       "Flatten it: a definition needs only a few levels.")) from None
 
 
-def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+def read_text(path: Path, limit: int = MAX_FILE_BYTES, label: str | None = None) -> str:
     """A regular file's UTF-8 text, at most `limit` bytes; anything else is a located `DefinitionError`."""
+    real, path = path, Path(label) if label else path
     at = str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise DefinitionError(Problem(f"file not found: {path}", at, "Check the path.")) from None
     except IsADirectoryError:

@@ -5,11 +5,18 @@ Contract:
   value a string; lists and numbers JSON-encoded) and returns `Settings`, or raises one `DefinitionError`
   listing every problem, each located as ``<source>: <key>`` (e.g. ``stacks/Pulumi.prod.yaml:
   ampliform:corsOrigins``): an unknown ``ampliform:*`` key, a wrong type, a missing ``aws:region``, a CORS
-  origin that is not an origin, ``*`` among the prod CORS origins, no CORS origins in prod.
+  origin that is not an origin, ``*`` among the prod CORS origins, no CORS origins in prod, a definition
+  path that leaves the project (absolute, or with a ``..`` part). Region and origins must match as a whole
+  (``"eu-west-1\n"`` is not a region, ``"*\n"`` not an origin).
+- Prod is secure unless the stack says otherwise in so many words: ``ampliform:protect: false`` or an
+  ``http://`` CORS origin in prod is an error unless ``ampliform:allowInsecureProd: true`` is set (an
+  explicit, reviewable override in the stack file rather than a warning nobody reads in CI logs).
 - Defaults come from here, not from Pulumi.yaml (the CLI applies those, mocks don't): ``env`` is ``prod``
   for the stack named ``prod`` and ``dev`` otherwise; prod turns versioning and protection
   (protect + retain on delete) on; dev allows the usual localhost origins.
-- `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would).
+- `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would); a value
+  YAML reads as something JSON cannot hold (a date, a set, binary) is an error naming its key, and the
+  file is read by `ampliform.definition.load.read_document` (bounded: alias bombs, FIFOs, huge files).
   Pure: the running program reads its config with `ampliform.program.stack.settings_from_pulumi`.
 """
 
@@ -32,8 +39,11 @@ NAMESPACE = "ampliform"
 DEV_CORS_ORIGINS = ("http://localhost:3000", "http://localhost:5173")
 """CORS origins of a dev stack that sets none: the usual local dev servers (React/Next, Vite)."""
 
-_ORIGIN = re.compile(r"^(\*|https?://[^/\s?#]+)$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_ORIGIN = re.compile(r"\*|https?://[^/\s?#]+")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+"""Both are used with `fullmatch`: a trailing newline is not part of a region or an origin."""
+_STACK_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+"""A Pulumi stack name (so that ``stacks/Pulumi.<stack>.yaml`` stays inside ``stacks/``)."""
 
 
 class StackConfig(BaseModel):
@@ -54,6 +64,8 @@ class StackConfig(BaseModel):
         default=None, description="The definition file, relative to the project; default backend.yaml.")
     maxManagedPolicies: Annotated[StrictInt, Field(ge=0, le=20)] | None = Field(  # noqa: N815 - config key
         default=None, description="Managed policies a role may use for storage access; default 10.")
+    allowInsecureProd: StrictBool | None = Field(  # noqa: N815 - config key
+        default=None, description="Accept `protect: false` or `http://` CORS origins in prod; default off.")
 
 
 _TEXT_KEYS = {"env", "compat", "definition"}
@@ -103,7 +115,7 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> S
     if not region:
         problems.append(Problem("missing required setting `aws:region`", f"{at}aws:region",
                                 "Add `aws:region: <your region, e.g. eu-west-1>` under `config:`."))
-    elif not _REGION.match(region):
+    elif not _REGION.fullmatch(region):
         problems.append(Problem(f"invalid AWS region {region!r}", f"{at}aws:region",
                                 "Use a region code such as eu-west-1 or us-east-1."))
     parsed = _parse(raw, at, problems)
@@ -111,6 +123,9 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> S
         raise DefinitionError(problems)
     settings = _resolve(parsed, stack, region or "")
     problems.extend(_check_origins(settings, at, explicit=parsed.corsOrigins is not None))
+    problems.extend(_check_definition(settings.definition, at))
+    if settings.env == "prod" and not parsed.allowInsecureProd:
+        problems.extend(_check_prod(settings, at))
     DefinitionError.raise_if(problems)
     return settings
 
@@ -160,7 +175,7 @@ def _check_origins(settings: Settings, at: str, explicit: bool) -> list[Problem]
         problems.append(Problem(f"missing required setting `{key}` in prod", f"{at}{key}",
                                 f"List your app's origins, e.g. `{key}: [\"https://app.example.com\"]`."))
     for i, origin in enumerate(settings.cors_origins):
-        if not _ORIGIN.match(origin):
+        if not _ORIGIN.fullmatch(origin):
             problems.append(Problem(f"invalid CORS origin {origin!r}", f"{at}{key}[{i}]",
                                     "Write scheme and host only, e.g. https://app.example.com (no path, "
                                     "no trailing slash)."))
@@ -170,19 +185,79 @@ def _check_origins(settings: Settings, at: str, explicit: bool) -> list[Problem]
     return problems
 
 
+def _check_definition(definition: str, at: str) -> list[Problem]:
+    """The definition file must be inside the project: relative, without ``..`` parts."""
+    path = Path(definition)
+    if path.is_absolute() or ".." in path.parts or "\x00" in definition or definition.startswith("~"):
+        key = f"{NAMESPACE}:definition"
+        return [Problem(f"`{key}` {definition!r} is outside the project", f"{at}{key}",
+                        "Name a file inside the project, relative to it (e.g. backend.yaml).")]
+    return []
+
+
+OVERRIDE = f"{NAMESPACE}:allowInsecureProd"
+
+
+def _check_prod(settings: Settings, at: str) -> list[Problem]:
+    """Prod's secure defaults, unless the stack overrides them explicitly (`OVERRIDE`)."""
+    problems = []
+    if not settings.protect:
+        key = f"{NAMESPACE}:protect"
+        problems.append(Problem(
+            f"`{key}: false` in prod: buckets, tables and the user pool could be deleted with their data",
+            f"{at}{key}", f"Remove `{key}: false` (prod protects by default), or set `{OVERRIDE}: true` to "
+                          "accept it."))
+    for i, origin in enumerate(settings.cors_origins):
+        if origin.startswith("http://"):
+            key = f"{NAMESPACE}:corsOrigins"
+            problems.append(Problem(f"CORS origin {origin!r} is not HTTPS in prod", f"{at}{key}[{i}]",
+                                    f"Use https://{origin[len('http://'):]}, or set `{OVERRIDE}: true` to "
+                                    "accept it."))
+    return problems
+
+
+def _plain_value_problem(key: str, value: Any, source: str) -> Problem | None:
+    """A value JSON cannot hold (YAML's dates, sets, binary), named with its key."""
+    bad = _non_json(value)
+    if bad is None:
+        return None
+    return Problem(f"`{key}` holds {bad}, which a stack setting cannot be", f"{source}: {key}",
+                   "Quote the value to make it a string (e.g. \"2024-01-01\"), or use a list or number.")
+
+
+def _non_json(value: Any) -> str | None:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return None
+    if isinstance(value, list):
+        return next((bad for item in value if (bad := _non_json(item)) is not None), None)
+    if isinstance(value, dict):
+        return next((bad for k, v in value.items() if (bad := _non_json(k) or _non_json(v)) is not None), None)
+    names = {"date": "a date", "datetime": "a date and time", "set": "a set (!!set)", "bytes": "binary data"}
+    return names.get(type(value).__name__, f"a {type(value).__name__}")
+
+
 def read_stack_file(project_dir: str | Path, stack: str) -> tuple[dict[str, str], str]:
     """The config of ``stacks/Pulumi.<stack>.yaml`` as Pulumi passes it to a program (strings; other values
     JSON-encoded), and the file's path relative to `project_dir` (for error locations)."""
+    if not _STACK_NAME.fullmatch(stack):
+        raise DefinitionError(Problem(f"invalid stack name {stack!r}", "--stack",
+                                      "Use letters, digits, `-`, `_` and `.` only (e.g. dev, prod)."))
     relative = f"stacks/Pulumi.{stack}.yaml"
     path = Path(project_dir) / relative
-    if not path.is_file():
+    if not path.exists():
         raise DefinitionError(Problem(f"no stack file for stack {stack!r}", relative,
                                       f"Create {relative} with a `config:` section, or use another stack."))
-    document = read_document(path) or {}
-    config = document.get("config") if isinstance(document, dict) else None
+    document = read_document(path, label=relative)
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise DefinitionError(Problem(f"{relative} is not a mapping", relative,
+                                      "Write the stack file as `config:` followed by `namespace:key: value` lines."))
+    config = document.get("config")
     if config is None:
         config = {}
     if not isinstance(config, dict):
         raise DefinitionError(Problem("`config:` must be a mapping", f"{relative}: config",
                                       "Write one `namespace:key: value` per line under `config:`."))
+    DefinitionError.raise_if(p for k, v in config.items() if (p := _plain_value_problem(str(k), v, relative)))
     return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}, relative

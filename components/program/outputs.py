@@ -16,10 +16,14 @@ deployed stack's ``pulumi stack output --json --show-secrets`` or the offline pr
 - ``version``: ``"1.5"``.
 
 Keys are in the order Amplify writes them (top level ``auth``, ``data``, ``storage``, ``version``). A missing
-export, a value of the wrong type, or a secret shown as ``[secret]`` is a user error (`DefinitionError`
-listing every problem). `read_stack_outputs` reads a stack-output file, `render_outputs` serialises the
-document (`ampliform.program.placeholders` lists the values not known until deployment). Pure: no pulumi
-import.
+export, a value of the wrong type, or a secret shown as ``[secret]`` anywhere in the document (e.g. as
+``model_introspection``) is a user error (`DefinitionError` listing every problem, each named).
+With `complete` (what the CLI passes) the exports must be a whole ampliform stack's: every export the
+program always makes (`PROGRAM_EXPORTS`) and ``buckets`` or ``data``, each one missing named (so ``{}`` is
+an error, not a nearly empty file). `read_stack_outputs` reads a stack-output file
+(`ampliform.definition.load.read_document`: bounded, regular files only). `render_outputs` serialises
+the document (`ampliform.program.placeholders` lists the values not known until deployment). Pure: no
+pulumi import.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ PASSWORD_POLICY = ("min_length", "require_numbers", "require_lowercase", "requir
 DATA_KEYS = ("url", "aws_region", "api_key", "default_authorization_type", "authorization_types",
              "model_introspection")
 DATA_REQUIRED = ("url", "aws_region", "default_authorization_type", "authorization_types")
+PROGRAM_EXPORTS = ("region", "user_pool_id", "user_pool_client_id", "identity_pool_id",
+                   "unauthenticated_identities_enabled", "groups", "auth")
+"""What `ampliform.program.stack` always exports (besides ``buckets`` and/or ``data``)."""
+
+
+class _Absent(dict):  # type: ignore[type-arg]
+    """The value of an export that is missing or wrong (already reported): nothing inside it is reported."""
 
 
 class _Reader:
@@ -56,6 +67,8 @@ class _Reader:
     def get(self, name: str, kind: type | tuple[type, ...], where: Mapping[str, Any] | None = None,
             label: str | None = None) -> Any:
         source = self.exports if where is None else where
+        if isinstance(source, _Absent):
+            return None
         label = label or name
         if name not in source:
             self.problems.append(Problem(f"the stack outputs lack `{label}`", label,
@@ -73,29 +86,48 @@ class _Reader:
         return value
 
 
-def build_outputs(exports: Mapping[str, Any]) -> dict[str, Any]:
-    """The amplify_outputs.json document for a stack's exports (see the module docstring)."""
+def build_outputs(exports: Mapping[str, Any], complete: bool = False) -> dict[str, Any]:
+    """The amplify_outputs.json document for a stack's exports (see the module docstring). `complete`: the
+    exports must be a whole ampliform stack's (every one of `PROGRAM_EXPORTS`, and ``buckets`` or ``data``)."""
     reader = _Reader(exports)
     outputs: dict[str, Any] = {}
-    if "user_pool_id" in exports or "auth" in exports:
-        outputs["auth"] = _auth(reader)
+    if complete or "user_pool_id" in exports or "auth" in exports:
+        outputs["auth"] = _auth(reader, complete)
     if "data" in exports:
         outputs["data"] = _data(reader)
     if "buckets" in exports:
         outputs["storage"] = _storage(reader)
+    if complete and "data" not in exports and "buckets" not in exports:
+        reader.problems.append(Problem("the stack outputs lack both `buckets` and `data` (an ampliform stack "
+                                       "exports one or both)", "buckets",
+                                       "Deploy the current program (its exports are listed in __main__.py)."))
+    reader.problems.extend(_secrets(outputs))
     DefinitionError.raise_if(reader.problems)
     outputs["version"] = SCHEMA_VERSION
     return outputs
 
 
-def _auth(reader: _Reader) -> dict[str, Any]:
-    settings = reader.get("auth", dict) or {}
+def _secrets(value: Any, at: str = "") -> list[Problem]:
+    """A `Problem` for every ``[secret]`` left in the document (a file written without --show-secrets)."""
+    if value == SECRET:
+        return [Problem(f"`{at}` is a secret shown as {SECRET}", at,
+                        "Write the file with `pulumi stack output --json --show-secrets`.")]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _secrets(v, f"{at}.{k}" if at else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _secrets(v, f"{at}[{i}]")]
+    return []
+
+
+def _auth(reader: _Reader, complete: bool = False) -> dict[str, Any]:
+    settings = reader.get("auth", dict)
+    settings = _Absent() if settings is None else settings
     section = {
         "user_pool_id": reader.get("user_pool_id", str),
         "aws_region": reader.get("region", str),
         "user_pool_client_id": reader.get("user_pool_client_id", str),
     }
-    if reader.exports.get("identity_pool_id") is not None:
+    if complete or reader.exports.get("identity_pool_id") is not None:
         section["identity_pool_id"] = reader.get("identity_pool_id", str)
     for key in SIGN_IN_SETTINGS:
         section[key] = reader.get(key, list, settings, f"auth.{key}")
@@ -105,7 +137,8 @@ def _auth(reader: _Reader) -> dict[str, Any]:
         reader.problems.append(Problem(f"unknown MFA configuration {mfa!r}", "auth.mfa_configuration",
                                        f"Use one of: {', '.join(MFA_CONFIGURATION)}."))
     section["mfa_configuration"] = MFA_CONFIGURATION.get(mfa or "", mfa)
-    policy = reader.get("password_policy", dict, settings, "auth.password_policy") or {}
+    policy = reader.get("password_policy", dict, settings, "auth.password_policy")
+    policy = _Absent() if policy is None else policy
     section["password_policy"] = {
         key: reader.get(key, int if key == "min_length" else bool, policy, f"auth.password_policy.{key}")
         for key in PASSWORD_POLICY

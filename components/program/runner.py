@@ -1,7 +1,10 @@
 """The mock runner: the Pulumi program run offline, under mocks, for one stack; the registered plan as data.
 
 Contract: `run_program(stack, project_dir)` reads ``stacks/Pulumi.<stack>.yaml``, checks its settings (a
-`DefinitionError` naming the key otherwise), runs ``__main__.py`` under `PreviewMocks` with that config and
+`DefinitionError` naming the key otherwise) and the project (a Pulumi.yaml, when there is one, must be a
+YAML mapping with a string `name`; ``__main__.py`` must be a file: `project_name`, `program_file`; every file
+read through `ampliform.definition.load.read_document`, so a directory, FIFO, non-UTF-8 or invalid file is a
+located error), runs ``__main__.py`` under `PreviewMocks` with that config and
 returns ``({"resources": [...], "outputs": {...}}, settings)``: each resource as ``type``, ``name``,
 ``parent`` (the parent's name; None at the top), ``inputs`` (provider names, as the provider would receive
 them) and ``options`` (``protect``, ``retainOnDelete``, ``dependencies``: names of the resources it waits
@@ -17,9 +20,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ampliform.definition.load import read_document
 from ampliform.definition.settings import Settings, parse_settings, read_stack_file
+from ampliform.errors import DefinitionError, Problem
 from ampliform.program.placeholders import placeholder
 
 COMPUTED: dict[str, tuple[str, ...]] = {
@@ -118,30 +121,52 @@ def _close_worker_loop() -> None:
         asyncio.set_event_loop(None)
 
 
-def _project_name(project_dir: Path) -> str:
-    try:
-        document = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
+def project_name(project_dir: Path) -> str:
+    """The project's name from its Pulumi.yaml (``ampliform`` when there is none); a Pulumi.yaml that is not
+    a readable YAML mapping with a string `name` is a `DefinitionError`."""
+    path = project_dir / "Pulumi.yaml"
+    if not path.exists() and not path.is_symlink():
         return "ampliform"
-    return str(document.get("name") or "ampliform")
+    document = read_document(path, label="Pulumi.yaml")
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise DefinitionError(Problem("Pulumi.yaml is not a mapping", "Pulumi.yaml",
+                                      "Write Pulumi.yaml as `name: <project>` plus `runtime: python`."))
+    name = document.get("name", "ampliform")
+    if not isinstance(name, str) or not name.strip():
+        raise DefinitionError(Problem("`name` in Pulumi.yaml is not a project name", "Pulumi.yaml: name",
+                                      "Write `name: <project>` (a string)."))
+    return name
+
+
+def program_file(project_dir: Path) -> Path:
+    """The project's ``__main__.py``, which must be a regular file."""
+    path = project_dir / "__main__.py"
+    if not path.is_file():
+        what = "is not a file" if path.exists() else "does not exist"
+        raise DefinitionError(Problem(f"the project's program __main__.py {what} in {project_dir}", "__main__.py",
+                                      "Run from the Pulumi project (Pulumi.yaml, __main__.py, stacks/), or pass "
+                                      "--project-dir."))
+    return path
 
 
 def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings]:
     config, source = read_stack_file(project_dir, stack)
     settings = parse_settings(config, stack, source)
+    name, main = project_name(project_dir), program_file(project_dir)
     import runpy
 
     import pulumi
 
     mocks, monitor = _mocks(settings.region)
     pulumi.runtime.settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(mocks, project=_project_name(project_dir), stack=stack, preview=False,
-                             monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=name, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(config)
     exports: dict[str, Any] = {}
 
     def program() -> Any:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(main), run_name="__main__")
         root = pulumi.runtime.settings.get_root_resource()
         return pulumi.Output.from_input(dict(root.outputs)).apply(exports.update)  # type: ignore[union-attr]
 
