@@ -101,7 +101,7 @@ def _construct_document(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return yaml.SafeLoader.construct_document(loader, node)
 
 
-_UniqueKeyLoader.construct_document = _construct_document  # type: ignore[method-assign]
+_UniqueKeyLoader.construct_document = _construct_document
 
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -217,7 +217,7 @@ def _object(s_and_end: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
         return out
 
     args = (*args[:3], pairs_hook, *args[4:])
-    return json.decoder.JSONObject(s_and_end, *args, **kwargs)
+    return json.decoder.JSONObject(s_and_end, *args, **kwargs)  # type: ignore[attr-defined]
 
 
 class _Decoder(json.JSONDecoder):
@@ -226,7 +226,7 @@ class _Decoder(json.JSONDecoder):
     def __init__(self) -> None:
         super().__init__()
         self.parse_object = _object
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
 
 def _parse_json(text: str, path: Path) -> Any:

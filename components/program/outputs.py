@@ -53,7 +53,7 @@ PROGRAM_EXPORTS = ("region", "user_pool_id", "user_pool_client_id", "identity_po
 """What `ampliform.program.stack` always exports (besides ``buckets`` and/or ``data``)."""
 
 
-class _Absent(dict):  # type: ignore[type-arg]
+class _Absent(dict[str, Any]):
     """The value of an export that is missing or wrong (already reported): nothing inside it is reported."""
 
 
