@@ -21,8 +21,19 @@ preview: $(STAMP)
 preview-prod: $(STAMP)
 	$(VENV)/bin/ampliform preview --stack prod
 
-test: $(STAMP)
-	$(VENV)/bin/python -m pytest -n 2
+# The independent IAM evaluator of tests/test_evaluate_differential.py (@cloud-copilot/iam-simulate, pinned by
+# tests/node/package-lock.json), installed into the git-ignored tests/node/node_modules when it is missing or
+# the lock changed. Without npm (or the registry) the test is skipped and says why (-rs prints the reason).
+NODE_DEPS := tests/node/node_modules/.installed
+
+$(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/node --no-audit --no-fund --loglevel=error && touch $@ \
+		|| echo "npm ci --prefix tests/node failed: the differential evaluator test will be skipped"; \
+	else echo "npm not found: the differential evaluator test will be skipped"; fi
+
+test: $(STAMP) $(NODE_DEPS)
+	$(VENV)/bin/python -m pytest -n 2 -rs
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -38,4 +49,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/preview_bench.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache tests/node/node_modules

@@ -130,13 +130,14 @@ def assert_error_is_justified(data: Mapping[str, Any], error: DefinitionError) -
         assert problem.location in declared, f"not located at a declared path: {problem.render()}"
         if re.search(r"(Either|or) grant ", problem.fix):
             gap = re.search(r"but not in (.+?) between them", problem.message).group(1)
-            for b in buckets_of(data):
-                seen = model.grants(b["access"], groups, DEFAULT, OWN_IDENTITY)
-                for path in b["access"]:
-                    if OWNER_TOKEN in path:
-                        other = path[:-1].replace(OWNER_TOKEN, OTHER_IDENTITY) + "file.txt"
-                        assert gap not in model.deciding_prefixes(seen, other), (
-                            f"the fix would open other users' folders of {path}: {problem.render()}")
+            index = re.match(r"storage\[(\d+)\]", problem.location)
+            b = buckets_of(data)[int(index.group(1)) if index else 0]
+            seen = model.grants(b["access"], groups, DEFAULT, OWN_IDENTITY)
+            for path in b["access"]:
+                if OWNER_TOKEN in path:
+                    other = path[:-1].replace(OWNER_TOKEN, OTHER_IDENTITY) + "file.txt"
+                    assert gap not in model.deciding_prefixes(seen, other), (
+                        f"the fix would open other users' folders of {path}: {problem.render()}")
 
 
 def check_meaning(data: Mapping[str, Any], mode: str, extra: Sequence[Probe]) -> None:

@@ -6,8 +6,8 @@ compares it with `@cloud-copilot/iam-simulate` on every policy the compiler emit
 - An explicit Deny that matches wins; otherwise the first matching Allow allows (it is the one reported);
   otherwise the request is implicitly denied.
 - A statement matches when its Action (or NotAction), its Resource (or NotResource) and every condition
-  match; a statement with neither Action nor NotAction, or neither Resource nor NotResource, matches
-  nothing. Principal and NotPrincipal (not part of identity policies) raise `UnsupportedPolicy`.
+  match. A statement IAM would not accept in an identity policy (neither Action nor NotAction, neither
+  Resource nor NotResource, a Principal or NotPrincipal) raises `UnsupportedPolicy`.
 - Actions match case-insensitively, ``*`` and ``?`` as wildcards.
 - Resources and ``ArnEquals``/``ArnLike`` (and their ``Not`` forms) match ARNs per segment: the six
   colon-separated parts are matched separately (the last part, the resource, keeps its colons), each may
@@ -118,15 +118,19 @@ def _as_list(value: Any) -> list[Any]:
 def _matches(statement: Mapping[str, Any], action: str, resource: str, context: Context) -> bool:
     if "Principal" in statement or "NotPrincipal" in statement:
         raise UnsupportedPolicy("Principal in an identity policy")
+    if ("Action" in statement) == ("NotAction" in statement) or \
+            ("Resource" in statement) == ("NotResource" in statement):
+        raise UnsupportedPolicy(f"not an identity-policy statement (one of Action/NotAction and one of "
+                                f"Resource/NotResource): {dict(statement)}")
     if "Action" in statement:
         if not _any_action(statement["Action"], action):
             return False
-    elif "NotAction" not in statement or _any_action(statement["NotAction"], action):
+    elif _any_action(statement["NotAction"], action):
         return False
     if "Resource" in statement:
         if not _any_arn(statement["Resource"], resource, context):
             return False
-    elif "NotResource" not in statement or _any_arn(statement["NotResource"], resource, context):
+    elif _any_arn(statement["NotResource"], resource, context):
         return False
     conditions = statement.get("Condition", {})
     return all(_condition(op, key, values, context) for op, block in conditions.items()
