@@ -1,4 +1,4 @@
-"""Fuzzing the CLI with malformed definitions: `validate` and `compile` always exit 0 or 2, never a traceback.
+"""Fuzzing the CLI with malformed input: every command always exits 0 or 2, never a traceback.
 
 Inputs (hypothesis, derandomized): random JSON-able structures (at the top level and under each known
 key), near-valid definitions from `strategies` with one mutation (wrong type, unknown key, missing key,
@@ -8,6 +8,12 @@ trickier pieces (anchors, aliases, merge keys, tags such as ``!!python/object``,
 several documents), random unicode text and random bytes. Each input is written as ``.json`` and/or
 ``.yaml`` and run through ``validate`` and ``compile`` (default and ``--compat amplify``) with click's
 `CliRunner`.
+
+Beyond definitions (run through ``validate`` and ``compile``, and through ``explain`` and ``diff`` too in
+`test_every_command_on_near_valid_definitions`): stack files (`test_stack_files`: a valid stack file with one
+mutation, YAML's dates, sets, binary, aliases, anchors and control characters included, or raw YAML text),
+``Pulumi.yaml`` (`test_pulumi_yaml`) and stack-outputs files (`test_stack_outputs_files`), each run through
+``preview --json`` or ``outputs -o -`` in a copy of the repository's project.
 
 The contract checked on every run (`check_result`): exit status 0 or 2; no exception other than
 `SystemExit` escaped; no "Traceback" in the output; on 2 nothing on stdout and stderr made only of
@@ -20,6 +26,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +36,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from hypothesis_profile import tuned
 from strategies import GROUPS, definitions
@@ -318,3 +326,129 @@ def test_alias_bomb_error_output_stays_small(workdir):
     result = run(["validate", "--json", str(path)])
     check_result(result, "validate bomb.yaml", path.stat().st_size)
     assert result.exit_code == 2
+
+
+# ------------------------------------------------------------------------------------- every command
+
+EVERY_COMMAND = (["explain", "{path}", "--as", "authenticated", "--json", "read", "a/x"],
+                 ["explain", "{path}", "--as", "authenticated", "--identity",
+                  "eu-west-1:11111111-1111-4111-8111-111111111111", "--json", "write", "a/b/x"],
+                 ["diff", "{path}", "{tutorial}", "--json"], ["diff", "{tutorial}", "{path}", "--json"])
+TUTORIAL = str(Path(__file__).resolve().parents[1] / "backend.yaml")
+
+
+@tuned(40)
+@given(data=mutated_definitions())
+def test_every_command_on_near_valid_definitions(workdir, data):
+    path = write_text(workdir / "every.json", json.dumps(data))
+    for template in EVERY_COMMAND:
+        args = [part.format(path=path, tutorial=TUTORIAL) for part in template]
+        check_result(run(args), " ".join(template), path.stat().st_size)
+
+
+# ----------------------------------------------------------------- stack files, Pulumi.yaml, stack outputs
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = {"aws:region": "eu-west-1", "ampliform:env": "dev", "ampliform:definition": "backend.yaml",
+         "ampliform:corsOrigins": ["http://localhost:3000"], "ampliform:versioning": False,
+         "ampliform:protect": False, "ampliform:maxManagedPolicies": 10}
+YAML_VALUES = ["2001-12-14", "2001-12-14T10:00:00Z", "!!set {a, b}", "!!binary aGVsbG8=", "*missing", "&a [1]",
+               '"eu-west-1\\n"', '"*\\n"', "/etc/passwd", "../outside.yaml", "~", "!!python/name:os.system",
+               "[https://a.example, '*']", "{secure: AAABA}", "0x1F", "1e999", "'" + "x" * 5000 + "'",
+               "prod", "amplify", "true", "-1", "21", "[]", "{}", "'\\x00'", "fifo.yaml"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's Pulumi project, with a FIFO beside its definition."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("Pulumi.yaml", "__main__.py", "backend.yaml"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "stacks", root / "stacks")
+    os.mkfifo(root / "fifo.yaml")
+    return root
+
+
+def check_any(result: Result, what: str, input_size: int) -> None:
+    """`check_result` for commands whose exit-0 output is JSON (``preview --json``, ``outputs -o -``)."""
+    check_result(result, what, input_size)
+    event(f"{what.split()[0]}: exit {result.exit_code}")
+
+
+@st.composite
+def stack_texts(draw: st.DrawFn) -> str:
+    """A valid stack file with one or two mutations, written as YAML text (so YAML's own types can appear)."""
+    config = {k: json.dumps(v) for k, v in STACK.items()}
+    for _ in range(draw(st.integers(1, 2))):
+        key = draw(st.sampled_from([*STACK, "ampliform:allowInsecureProd", "ampliform:nope", "aws:profile",
+                                    "app:other", "ampliform:definition"]))
+        kind = draw(st.sampled_from(["yaml", "json", "drop"]))
+        if kind == "drop":
+            config.pop(key, None)
+        elif kind == "yaml":
+            config[key] = draw(st.sampled_from(YAML_VALUES))
+        else:
+            config[key] = json.dumps(draw(JSON_VALUES))
+    lines = ["config:"] + [f"  {json.dumps(k)}: {v}" for k, v in config.items()]
+    if draw(st.booleans()):
+        lines.insert(0, draw(st.sampled_from(["other: &x [1, 2]", "%YAML 1.1\n---", "l0: &l0 [x, x, x]"])))
+    return "\n".join(lines) + "\n"
+
+
+@tuned(40)
+@given(text=st.one_of(stack_texts(), yaml_texts()))
+def test_stack_files(project, text):
+    path = write_text(project / "stacks" / "Pulumi.fuzz.yaml", text)
+    size = path.stat().st_size
+    check_any(run(["preview", "--stack", "fuzz", "--json", "--project-dir", str(project)]), "preview", size)
+
+
+@tuned(25)
+@given(text=st.one_of(yaml_texts(), st.text(max_size=80), st.sampled_from(
+    ["name: x\n", "- a\n", "name: [a]\n", "name: ''\n", "runtime: python\n", "", "name: !!binary aGk=\n"])),
+    as_bytes=st.booleans())
+def test_pulumi_yaml(project, text, as_bytes):
+    path = project / "Pulumi.yaml"
+    try:
+        if as_bytes:
+            path.write_bytes(text.encode("utf-8", "surrogatepass") + b"\xff")
+        else:
+            write_text(path, text)
+        result = run(["preview", "--stack", "dev", "--json", "--project-dir", str(project)])
+        check_any(result, "preview with a fuzzed Pulumi.yaml", path.stat().st_size)
+    finally:
+        shutil.copy(ROOT / "Pulumi.yaml", path)
+
+
+SAMPLE_OUTPUTS = json.loads((ROOT / "tests" / "fixtures" / "stack-outputs.json").read_text())
+
+
+@st.composite
+def stack_outputs(draw: st.DrawFn) -> Any:
+    data = copy.deepcopy(SAMPLE_OUTPUTS)
+    where = [loc for loc in locations(data) if loc]
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["value", "secret", "drop", "top"]))
+        loc = draw(st.sampled_from(where))
+        try:
+            if kind == "value":
+                put(data, loc, draw(JSON_VALUES))
+            elif kind == "secret":
+                put(data, loc, "[secret]")
+            elif kind == "drop":
+                del get(data, loc[:-1])[loc[-1]]
+            else:
+                data = draw(JSON_VALUES)
+        except (KeyError, IndexError, TypeError):
+            pass
+        where = [loc for loc in locations(data) if loc]
+        if not where:
+            break
+    return data
+
+
+@tuned(50)
+@given(data=stack_outputs())
+def test_stack_outputs_files(workdir, data):
+    path = write_text(workdir / "outputs.json", json.dumps(data))
+    check_any(run(["outputs", "--stack-outputs", str(path), "-o", "-"]), "outputs", path.stat().st_size)

@@ -37,7 +37,7 @@ def test_every_pure_module_imports_and_the_cli_compiles_with_pulumi_blocked():
     code = BLOCKER + "".join(f"import {m}\n" for m in modules) + (
         "from click.testing import CliRunner\nfrom ampliform.cli import main\n"
         "for args in (['compile', 'backend.yaml'], ['validate', 'backend.yaml'],\n"
-        "             ['explain', 'backend.yaml', '--as', 'guest', 'get', 'post-pictures/x']):\n"
+        "             ['explain', 'backend.yaml', '--as', 'authenticated', 'get', 'post-pictures/x']):\n"
         "    r = CliRunner().invoke(main, args)\n"
         "    assert r.exit_code == 0, r.output\n"
         "print(sorted(m for m in sys.modules if m.startswith('pulumi')))"
