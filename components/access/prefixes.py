@@ -1,6 +1,6 @@
 """Prefix relations between access paths, computed in time linear in the path length.
 
-Contract: prefixes here are effective prefixes that end in ``*`` (``media/*``, ``a/${sub}/*``); a prefix `q`
+Contract: prefixes here are effective prefixes that end in ``*`` (``media/*``, ``a/{entity_id}/*``); a prefix `q`
 covers `p` when `p` starts with `q` without its ``*``. Amplify picks a path's parent as the *first* covering
 path in insertion order (`first_parent`); ampliform's default mode uses the *longest* (`longest_parent`).
 Both avoid Amplify's quadratic scan by looking up each ``/``-ending head of the path.
