@@ -1,6 +1,6 @@
 """ampliform: Amplify-Gen-2-style app backends as Pulumi ComponentResources.
 
-``from ampliform import Auth, Storage, Data`` (and their ``*Args``), ``compile_backend`` (the whole backend
+``from ampliform import Auth, Storage, Data`` (and their ``*Args``), ``plan_backend`` (the whole backend
 planned: checks and budgets) and ``guest_access_needed``. Names are loaded lazily, so that the pure layers
 (definition, planners, IAM, review) and the CLI never import pulumi. Layers, lowest first, each importing
 only the ones below it (import-linter checks it in ``make lint``): ``errors``/``roles`` → ``definition`` →
@@ -18,7 +18,7 @@ _LAZY = {
     "StorageArgs": "ampliform.resources.storage",
     "Data": "ampliform.resources.data",
     "DataArgs": "ampliform.resources.data",
-    "compile_backend": "ampliform.plan.backend",
+    "plan_backend": "ampliform.plan.backend",
     "guest_access_needed": "ampliform.plan.backend",
     "load_definition": "ampliform.definition.load",
     "parse_definition": "ampliform.definition.load",

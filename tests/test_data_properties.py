@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from test_data_resolvers import ACCOUNT, ROLES, error_type, run
 
 from ampliform.data.access import model_access
+from ampliform.data.grants import graphql_fields as graphql_grants
 from ampliform.data.names import ModelNames
 from ampliform.data.validate import data_problems
 from ampliform.definition.data import DataSpec
-from ampliform.resources.data import graphql_grants
 
 WORDS = ("create", "read", "update", "delete", "get", "list", "listen")
 EXPANDS = {"read": ("get", "list", "listen")}

@@ -9,8 +9,7 @@ import click
 from ampliform.cli.options import json_option
 from ampliform.cli.output import emit_json, say
 from ampliform.definition.load import load_definition
-from ampliform.iam.budget import Limits
-from ampliform.plan.backend import compile_backend
+from ampliform.plan.backend import limits_of, plan_backend
 from ampliform.program.preview import render
 from ampliform.program.runner import run_program
 
@@ -28,6 +27,5 @@ def preview_command(stack: str, as_json: bool, project_dir: Path) -> None:
         emit_json(result)
         return
     definition = load_definition(project_dir / settings.definition)
-    plan = compile_backend(definition, compat=settings.amplify_compat,
-                           limits=Limits(managed_quota=settings.max_managed_policies))
+    plan = plan_backend(definition, limits=limits_of(settings))
     say(render(result, settings, definition, plan))

@@ -10,7 +10,7 @@ from ampliform.cli.options import DEFAULT_DEFINITION, compat_option, json_option
 from ampliform.cli.output import emit_json, say, table, verdict
 from ampliform.definition.load import load_definition
 from ampliform.iam.budget import Limits
-from ampliform.plan.backend import CompiledBackend, compile_backend
+from ampliform.plan.backend import BackendPlan, plan_backend
 
 
 @click.command()
@@ -20,7 +20,7 @@ from ampliform.plan.backend import CompiledBackend, compile_backend
 @json_option
 def validate(definition: str, compat: str | None, quota: int, as_json: bool) -> None:
     """Check DEFINITION (default: backend.yaml): every problem, or a summary with each role's budget."""
-    plan = compile_backend(load_definition(definition), compat=compat == "amplify", limits=Limits(managed_quota=quota))
+    plan = plan_backend(load_definition(definition), limits=Limits(managed_quota=quota, compat=compat == "amplify"))
     summary = summarise(definition, plan)
     if as_json:
         emit_json(summary)
@@ -28,7 +28,7 @@ def validate(definition: str, compat: str | None, quota: int, as_json: bool) -> 
         say(render(summary))
 
 
-def summarise(source: str, plan: CompiledBackend) -> dict[str, Any]:
+def summarise(source: str, plan: BackendPlan) -> dict[str, Any]:
     """The machine form: buckets (paths, roles), models, and each role's budget."""
     defn = plan.definition
     return {"valid": True, "definition": source,
@@ -51,8 +51,7 @@ def render(summary: dict[str, Any]) -> str:
         lines += ["", "policy budget per role (inline characters used of the room; managed policies of the quota)"]
         budget_rows = []
         for role, b in summary["budgets"].items():
-            room = b["inline"]["limit"] - b["inline"]["reserved"]
-            budget_rows.append([role, f"inline {b['inline']['used']:,} / {room:,}",
+            budget_rows.append([role, f"inline {b['inline']['used']:,} / {b['inline']['limit']:,}",
                                 f"managed {b['managed']['policies']} / {b['managed']['quota']}"])
         lines += table(budget_rows)
     return "\n".join(lines)

@@ -1,13 +1,15 @@
-"""The backend plan: a whole definition checked once and compiled into per-role policy documents that fit.
+"""The backend plan: a whole definition checked once and planned into per-role documents that fit.
 
-Contract: `compile_backend(definition, bucket_arns=None, compat=False, limits=None)` runs every meaning check
+Contract: `plan_backend(definition, bucket_arns=None, limits=None)` runs every meaning check
 (`ampliform.plan.check`; one `DefinitionError` with every problem, nothing produced from invalid input),
-compiles the storage part (`ampliform.access.compile`), and fits each role's statements into IAM's limits
-(`ampliform.iam.budget`), raising one `DefinitionError` for every role that does not fit. It returns a
-`CompiledBackend`: per bucket a `CompiledBucket` (policy documents per role, client paths), and per role its
-`RoleBudget` (which documents go inline, which into managed policies). Without `bucket_arns` a bucket's ARN
-is ``arn:aws:s3:::<name>``. `guest_access_needed(definition)` says whether any component needs guest
-identities. Pure: no pulumi import.
+plans storage (`ampliform.access.compile`) and data (`ampliform.data.grants`), and places every component's
+contribution to every role into that role's one budget (`ampliform.iam.budget`, in the order of
+`ampliform.plan.contributions`), raising one `DefinitionError` for every role that does not fit — the role,
+each contributor's share, the fix. `limits.compat` selects Amplify's behaviour. It returns a `BackendPlan`:
+the definition, the contributions, every role's `RoleBudget`, and per bucket a `CompiledBucket` (the bucket's
+documents per role, its client paths). Without `bucket_arns` a bucket's ARN is ``arn:aws:s3:::<name>``.
+`compile_definition` is the buckets alone; `guest_access_needed(definition)` says whether any component
+needs guest identities. Pure: no pulumi import.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from ampliform.access.compile import ClientPaths, compile_storage
 from ampliform.access.constants import bucket_arn_of
 from ampliform.definition.load import as_definition
 from ampliform.definition.model import Definition
-from ampliform.errors import DefinitionError, Problem
-from ampliform.iam.budget import Limits, RoleBudget, fit_role
-from ampliform.iam.document import Document, Statement
+from ampliform.definition.settings import Settings
+from ampliform.iam.budget import Contribution, Limits, RoleBudget, fit_roles
+from ampliform.iam.document import Document
 from ampliform.plan.check import check_definition
+from ampliform.plan.contributions import data_contributions, storage_contributions, storage_contributor
 
-__all__ = ["CompiledBackend", "CompiledBucket", "compile_backend", "compile_definition", "guest_access_needed"]
+__all__ = ["BackendPlan", "CompiledBucket", "compile_definition", "guest_access_needed", "limits_of", "plan_backend"]
 
 
 @dataclass(frozen=True)
@@ -43,49 +46,53 @@ class CompiledBucket:
 
 
 @dataclass(frozen=True)
-class CompiledBackend:
-    """The checked definition, every bucket, and per role how its documents are placed (inline or managed)
-    within IAM's limits."""
+class BackendPlan:
+    """A checked definition, every contribution to every role, and how each role's budget holds them."""
 
     definition: Definition
-    compat: bool
-    buckets: dict[str, CompiledBucket]
+    limits: Limits
+    contributions: list[Contribution]
     budgets: dict[str, RoleBudget]
+    buckets: dict[str, CompiledBucket]
+
+    @property
+    def compat(self) -> bool:
+        return self.limits.compat
+
+
+def plan_backend(definition: Definition | Mapping[str, Any], bucket_arns: Mapping[str, str] | None = None,
+                 limits: Limits | None = None) -> BackendPlan:
+    """Check the definition and plan the whole backend (see the module docstring)."""
+    definition = as_definition(definition)
+    limits = limits or Limits()
+    check_definition(definition, limits.compat)
+    arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
+    storage = compile_storage(definition.buckets, definition.auth.groups, arns, limits.compat)
+    contributions = [*data_contributions(definition.data, definition.auth.groups), *storage_contributions(storage)]
+    budgets = fit_roles(contributions, limits)
+    buckets = {
+        name: CompiledBucket(
+            name, bucket.arn,
+            {role: docs for role in sorted(budgets)
+             if (docs := [p.document for p in budgets[role].of(storage_contributor(name))])},
+            bucket.paths)
+        for name, bucket in storage.items()
+    }
+    return BackendPlan(definition, limits, contributions, budgets, buckets)
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The roles' budget limits a stack's settings ask for (``ampliform:maxManagedPolicies``, compat)."""
+    return Limits(managed_quota=settings.max_managed_policies, compat=settings.amplify_compat)
 
 
 def compile_definition(definition: Definition, bucket_arns: Mapping[str, str] | None = None,
                        compat: bool = False, limits: Limits | None = None) -> dict[str, CompiledBucket]:
     """Check, then compile every bucket; keys are bucket names in declaration order."""
-    return compile_backend(definition, bucket_arns, compat, limits).buckets
-
-
-def compile_backend(definition: Definition, bucket_arns: Mapping[str, str] | None = None,
-                    compat: bool = False, limits: Limits | None = None) -> CompiledBackend:
-    """Check, plan, render and fit every role into its budget."""
-    check_definition(definition, compat)
-    arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
-    storage = compile_storage(definition.buckets, definition.auth.groups, arns, compat)
-    per_role: dict[str, dict[str, tuple[str, list[Statement]]]] = {}
-    for bucket in storage.values():
-        for role, statements in bucket.roles.items():
-            per_role.setdefault(role, {})[bucket.name] = (bucket.arn, statements)
-    budgets: dict[str, RoleBudget] = {}
-    problems: list[Problem] = []
-    for role in sorted(per_role):
-        try:
-            budgets[role] = fit_role(role, per_role[role], limits or Limits(), split=not compat)
-        except DefinitionError as exc:
-            problems.extend(exc.problems)
-    DefinitionError.raise_if(problems)
-    buckets = {
-        name: CompiledBucket(
-            name, bucket.arn,
-            {role: docs for role in sorted(budgets)
-             if (docs := [p.document for p in budgets[role].placements if p.bucket == name])},
-            bucket.paths)
-        for name, bucket in storage.items()
-    }
-    return CompiledBackend(definition, compat, buckets, budgets)
+    limits = limits or Limits()
+    if compat and not limits.compat:
+        limits = Limits(limits.inline, limits.managed, limits.managed_quota, compat=True)
+    return plan_backend(definition, bucket_arns, limits).buckets
 
 
 def guest_access_needed(definition: Definition | Mapping[str, Any]) -> bool:

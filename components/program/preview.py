@@ -19,7 +19,7 @@ from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
 from ampliform.iam.budget import WORST_CASE_ARN_LENGTH, WORST_CASE_BUCKET_ARN
 from ampliform.iam.document import size_of
-from ampliform.plan.backend import CompiledBackend
+from ampliform.plan.backend import BackendPlan
 from ampliform.program.placeholders import PLACEHOLDER, placeholder
 from ampliform.review.matrix import access_matrix
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST
@@ -78,7 +78,7 @@ def matrix_of(result: dict[str, Any], definition: Definition) -> list[dict[str, 
     return access_matrix(documents, bucket_arns(result), paths)
 
 
-def render(result: dict[str, Any], settings: Settings, definition: Definition, backend: CompiledBackend) -> str:
+def render(result: dict[str, Any], settings: Settings, definition: Definition, backend: BackendPlan) -> str:
     """The human preview: resource tree, access matrix, policy budgets, outputs."""
     lines = [f"ampliform preview: stack {settings.stack} ({settings.env}, {settings.region}), "
              f"{len(result['resources'])} resources, offline (mocks)", "", "Resources (type  name  [options])"]
@@ -102,7 +102,7 @@ def render(result: dict[str, Any], settings: Settings, definition: Definition, b
               f"longest, {WORST_CASE_ARN_LENGTH} characters)"]
     for role, budget in backend.budgets.items():
         limits = budget.limits
-        room = limits.inline - limits.inline_reserve
+        room = limits.inline
         managed = budget.managed_sizes
         sizes = f" ({', '.join(f'{n:,}' for n in managed)})" if managed else ""
         lines.append(f"  {role}: inline {budget.inline_size:,} / {room:,} ({100 * budget.inline_size / room:.1f}%), "

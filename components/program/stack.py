@@ -33,8 +33,7 @@ import pulumi_aws as aws
 
 from ampliform.definition.load import load_definition
 from ampliform.definition.settings import Settings, parse_settings
-from ampliform.iam.budget import Limits
-from ampliform.plan.backend import compile_backend, guest_access_needed
+from ampliform.plan.backend import guest_access_needed, limits_of, plan_backend
 from ampliform.resources.auth import Auth, AuthArgs
 from ampliform.resources.data import Data, DataArgs
 from ampliform.resources.storage import Storage, StorageArgs
@@ -53,14 +52,14 @@ def main(project_dir: Path) -> None:
     """Build the stack's backend (see the module docstring)."""
     settings = settings_from_pulumi()
     definition = load_definition(project_dir / settings.definition)
-    plan = compile_backend(definition, compat=settings.amplify_compat,
-                           limits=Limits(managed_quota=settings.max_managed_policies))
+    plan = plan_backend(definition, limits=limits_of(settings))
     prefix = f"{pulumi.get_project()}-{pulumi.get_stack()}"
 
     auth = Auth(f"{prefix}-auth", AuthArgs(
         groups=definition.auth.groups,
         guest_access=guest_access_needed(definition),
         protect=settings.protect,
+        policy_limits=plan.limits,
     ))
     region = aws.get_region_output().region
     client_auth = auth.client_settings()
@@ -82,11 +81,7 @@ def main(project_dir: Path) -> None:
     if definition.data is not None:
         data = Data(f"{prefix}-data", DataArgs(
             spec=definition.data,
-            user_pool_id=auth.user_pool.id,
-            authenticated_role=auth.authenticated_role,
-            guest_role=auth.guest_role,
-            group_roles=auth.group_roles,
-            groups=definition.auth.groups,
+            auth=auth,
             region=region,
             protect=settings.protect,
             plan=plan,

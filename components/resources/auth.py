@@ -12,8 +12,9 @@ Contract (pulumi-aws v7, type token ``ampliform:index:Auth``):
 Every role trusts ``cognito-identity.amazonaws.com`` only with both conditions Cognito requires:
 ``StringEquals aud = <this identity pool>`` and
 ``ForAnyValue:StringLike amr = authenticated|unauthenticated``.
-Roles carry no permissions of their own: Storage (and Data) attach policies to them. `Auth.roles` maps the
-access compiler's role keys (``authenticated``, ``guest``, ``group:<name>``) to the roles.
+Roles carry no permissions of their own: Storage and Data attach policies to them, through `Auth.policies`
+(`ampliform.resources.policies.PolicyOwner`), the one owner of each of these roles' budgets. `Auth.roles`
+maps the role keys (``authenticated``, ``guest``, ``group:<name>``) to the roles.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
+from ampliform.iam.budget import Limits
 from ampliform.iam.document import POLICY_VERSION
-from ampliform.resources.naming import unique_slugs
+from ampliform.naming import unique_slugs
+from ampliform.resources.policies import PolicyOwner
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, group_role
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
@@ -89,6 +92,10 @@ class AuthArgs:
     identity_pool_name: str | None = None
     """The identity pool's name; default: the component name with invalid characters replaced."""
 
+    policy_limits: Limits = field(default_factory=Limits)
+    """The budget of each role (`ampliform.iam.budget.Limits`; the stack setting ampliform:maxManagedPolicies
+    is its ``managed_quota``). Every component granting these roles something spends it (`Auth.policies`)."""
+
 
 class Auth(pulumi.ComponentResource):
     """Cognito sign-in plus the IAM roles identities receive; see the module docstring."""
@@ -115,6 +122,7 @@ class Auth(pulumi.ComponentResource):
         self.guest_role = self._role(name, ROLE_GUEST, "unauthenticated", child) if args.guest_access else None
         self._create_groups(name, args, child)
         self._attach_roles(name, child)
+        self.policies = PolicyOwner(self.roles, args.policy_limits)
         self.register_outputs(
             {
                 "user_pool_id": self.user_pool.id,

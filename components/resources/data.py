@@ -12,10 +12,11 @@ Contract (pulumi-aws v7, type token ``ampliform:index:Data``), for a `DataSpec` 
   scan actions the resolvers use, on this table and its indexes; the table's data source;
 - one NONE data source (subscriptions and the owner field), and the APPSYNC_JS resolvers and pipeline
   functions of `ampliform.data.resolvers`, one resolver per field;
-- ``appsync:GraphQL`` grants (``aws.iam.RolePolicy``) on the identity-pool roles only for the fields the
-  rules open to IAM callers: the guest role for guest rules, the authenticated and group roles for guest
-  and ``authenticated`` (identityPool) rules. Without such rules no role gets any grant. A guest rule needs
-  the guest role (Auth with ``guest_access``; `guest_access_needed` tells).
+- ``appsync:GraphQL`` grants on the identity-pool roles only for the fields the rules open to IAM callers
+  (`ampliform.data.grants`): the guest role for guest rules, the authenticated and group roles for guest and
+  ``authenticated`` (identityPool) rules, placed through `Auth.policies` — the roles' one budget, shared with
+  Storage — before any resource exists. Without such rules no role gets any grant. A guest rule needs the
+  guest role (Auth with ``guest_access``; `guest_access_needed` tells).
 
 Outputs: ``url``, ``api_id``, ``api_arn``, ``region``, ``default_authorization_type``,
 ``authorization_types``, ``model_introspection`` and ``outputs_data`` (the ``data`` section of
@@ -26,29 +27,29 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
 
-from ampliform.data.access import data_access, model_access
+from ampliform.data.access import model_access
 from ampliform.data.introspection import (
     AUTHORIZATION_TYPES,
     DEFAULT_AUTHORIZATION_TYPE,
     model_introspection,
     outputs_data,
 )
-from ampliform.data.names import ModelNames
 from ampliform.data.resolvers import RUNTIME, IamRoles, ResolverSpec, model_resolvers
 from ampliform.data.schema import render_schema
 from ampliform.data.validate import data_problems
 from ampliform.definition.data import DataSpec, ModelSpec
 from ampliform.errors import DefinitionError, Problem
 from ampliform.iam.document import POLICY_VERSION
-from ampliform.plan.backend import CompiledBackend
-from ampliform.resources.naming import unique_slugs
+from ampliform.plan.backend import BackendPlan
+from ampliform.plan.contributions import DATA_API, data_contributions
+from ampliform.resources.auth import Auth
 
 TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                  "dynamodb:Scan")
@@ -69,20 +70,9 @@ class DataArgs:
     spec: DataSpec
     """The models (``definition.data``)."""
 
-    user_pool_id: pulumi.Input[str]
-    """The Auth component's user pool: the API's default auth mode."""
-
-    authenticated_role: aws.iam.Role
-    """The identity pool's authenticated role."""
-
-    guest_role: aws.iam.Role | None = None
-    """The identity pool's guest role; required when a model has a guest rule."""
-
-    group_roles: Mapping[str, aws.iam.Role] = field(default_factory=dict)
-    """The group roles by group name (they get what the authenticated role gets over IAM)."""
-
-    groups: Sequence[str] = ()
-    """The user-pool groups ``auth.groups`` declares (group rules may only name these)."""
+    auth: Auth
+    """The Auth component: its user pool is the API's default auth mode, its identity-pool roles receive the
+    IAM grants (spending their budgets through `Auth.policies`), its groups are those group rules may name."""
 
     region: pulumi.Input[str] | None = None
     """The user pool's region; default: the provider's region."""
@@ -90,7 +80,7 @@ class DataArgs:
     protect: bool = False
     """Production: tables get deletion protection, Pulumi ``protect`` and ``retain_on_delete``."""
 
-    plan: CompiledBackend | None = None
+    plan: BackendPlan | None = None
     """The backend plan `spec` was checked in (the stack program passes it); without one, Data checks the
     spec itself."""
 
@@ -103,7 +93,7 @@ class Data(pulumi.ComponentResource):
     data_sources: dict[str, aws.appsync.DataSource]
     resolvers: dict[str, aws.appsync.Resolver]
     functions: dict[str, aws.appsync.Function]
-    grants: dict[str, aws.iam.RolePolicy]
+    grants: list[pulumi.CustomResource]
     url: pulumi.Output[str]
     region: pulumi.Output[str]
     model_introspection: dict[str, Any]
@@ -111,6 +101,9 @@ class Data(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         _check(args)
+        # the IAM grants spend the identity-pool roles' budgets before any resource exists
+        contributions = data_contributions(args.spec, args.auth.args.groups)
+        placed = args.auth.policies.place(contributions)
         super().__init__("ampliform:index:Data", name, None, opts)
         self.args = args
         child = pulumi.ResourceOptions(parent=self)
@@ -122,7 +115,7 @@ class Data(pulumi.ComponentResource):
         self.api = aws.appsync.GraphQLApi(
             f"{name}-api",
             authentication_type=DEFAULT_AUTHORIZATION_TYPE,
-            user_pool_config={"user_pool_id": args.user_pool_id, "aws_region": self.region,
+            user_pool_config={"user_pool_id": args.auth.user_pool.id, "aws_region": self.region,
                               "default_action": "ALLOW"},
             additional_authentication_providers=[{"authentication_type": t} for t in AUTHORIZATION_TYPES],
             schema=self.schema,
@@ -136,8 +129,8 @@ class Data(pulumi.ComponentResource):
             self._model(name, model, account, child)
         self.resolvers, self.functions = {}, {}
         self._resolvers(name, account, child)
-        self.grants = {}
-        self._grants(name, child)
+        self.grants = args.auth.policies.create(f"{name}-graphql", contributions, placed,
+                                                {DATA_API.text: self.api.arn}, self)
         self.url = self.api.uris.apply(_graphql_url)
         self.model_introspection = model_introspection(args.spec)
         self.outputs_data = pulumi.Output.all(self.url, self.region).apply(
@@ -200,9 +193,9 @@ class Data(pulumi.ComponentResource):
         )
 
     def _iam_roles(self, account: pulumi.Output[str]) -> pulumi.Output[IamRoles]:
-        args = self.args
-        guest = args.guest_role.name if args.guest_role is not None else None
-        signed_in = [args.authenticated_role.name, *(r.name for r in args.group_roles.values())]
+        auth = self.args.auth
+        guest = auth.guest_role.name if auth.guest_role is not None else None
+        signed_in = [auth.authenticated_role.name, *(r.name for r in auth.group_roles.values())]
         return pulumi.Output.all(account, guest, *signed_in).apply(_iam_roles_of)
 
     def _resolvers(self, name: str, account: pulumi.Output[str], child: pulumi.ResourceOptions) -> None:
@@ -241,26 +234,6 @@ class Data(pulumi.ComponentResource):
                 runtime=RESOLVER_RUNTIME, code=code.resolver(),
                 data_source=self.data_sources[spec.data_source or "NONE"].name, opts=child)
 
-    def _grants(self, name: str, child: pulumi.ResourceOptions) -> None:
-        access = data_access(self.args.spec)
-        targets: list[tuple[str, str, aws.iam.Role]] = []
-        if self.args.guest_role is not None:
-            targets.append(("guest", "guest", self.args.guest_role))
-        targets.append(("authenticated", "signed_in", self.args.authenticated_role))
-        slugs = unique_slugs(list(self.args.group_roles))
-        targets += [(f"group-{slugs[g]}", "signed_in", r) for g, r in self.args.group_roles.items()]
-        for key, kind, role in targets:
-            fields = graphql_grants(access.values(), kind)
-            if not fields:
-                continue
-            self.grants[key] = aws.iam.RolePolicy(
-                f"{name}-graphql-{key}",
-                role=role.id,
-                policy=self.api.arn.apply(functools.partial(_graphql_policy_json, fields)),
-                opts=child,
-            )
-
-
 @dataclass(frozen=True)
 class CodePicker:
     """The code of one resolver and of its functions: plain text when the model's code does not depend on the
@@ -282,12 +255,11 @@ class CodePicker:
 
 
 def _check(args: DataArgs) -> None:
-    problems = data_problems(args.spec, tuple(args.groups)) if args.plan is None else []
-    if args.guest_role is None and any(rule.allow == "guest" for model in args.spec.models.values()
+    problems = data_problems(args.spec, tuple(args.auth.args.groups)) if args.plan is None else []
+    if args.auth.guest_role is None and any(rule.allow == "guest" for model in args.spec.models.values()
                                        for rule in model.authorization):
         problems.append(Problem("a model has a guest rule, but Auth has no guest role", "data.models",
-                                "Create Auth with guest_access=True (see ampliform.guest_access_needed) "
-                                "and pass its guest_role to Data."))
+                                "Create Auth with guest_access=True (see ampliform.guest_access_needed)."))
     DefinitionError.raise_if(problems)
 
 
@@ -304,36 +276,8 @@ def _role_aware_resolvers(name: str, model: ModelSpec, roles: IamRoles) -> list[
     return model_resolvers(name, model, roles)
 
 
-def _graphql_policy_json(fields: list[tuple[str, str]], api_arn: str) -> str:
-    return json.dumps(graphql_policy(api_arn, fields), sort_keys=True)
-
-
 def table_policy(table_arn: str) -> dict[str, Any]:
     """The data-source role's policy: the resolvers' DynamoDB actions on one table and its indexes."""
     return {"Version": POLICY_VERSION, "Statement": [{
         "Sid": "ModelTable", "Effect": "Allow", "Action": list(TABLE_ACTIONS),
         "Resource": [table_arn, f"{table_arn}/index/*"]}]}
-
-
-def graphql_grants(models: Any, kind: str) -> list[tuple[str, str]]:
-    """The (type, field) pairs an identity-pool role of `kind` (``guest`` / ``signed_in``) may call, with
-    ``(<Model>, "*")`` / ``(Model<Model>Connection, "*")`` for the fields of what those calls return."""
-    out: list[tuple[str, str]] = []
-    for access in models:
-        operations = access.iam_operations(kind)
-        if not operations:
-            continue
-        names = ModelNames(access.name)
-        out.append((access.name, "*"))
-        if "list" in operations:
-            out.append((names.connection, "*"))
-        for op in operations:
-            out.extend(names.fields_of(op))
-    return out
-
-
-def graphql_policy(api_arn: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
-    """``appsync:GraphQL`` on exactly these fields of the API."""
-    resources = [f"{api_arn}/types/{t}/*" if f == "*" else f"{api_arn}/types/{t}/fields/{f}" for t, f in fields]
-    return {"Version": POLICY_VERSION, "Statement": [{
-        "Sid": "GraphQLFields", "Effect": "Allow", "Action": "appsync:GraphQL", "Resource": resources}]}
