@@ -90,6 +90,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return {r.name: r for r in self.resources}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite tests/golden/*/expected.json from the current compiler (make golden).")
+
+
 @pytest.fixture
 def mocks() -> RecordingMocks:
     """Fresh mocks and a fresh root stack for the 'ampliform' project, stack 'dev'."""

@@ -4,8 +4,9 @@ definition (DESIGN: guest rules also hold for the identity pool's signed-in role
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profile import tuned
 from test_data_resolvers import ACCOUNT, ROLES, error_type, run
 
 from ampliform.data.access import model_access
@@ -95,7 +96,7 @@ RECORD = {"id": "r1", "__typename": "Item", "content": "c", "owner": "sub-alice:
           "createdAt": "2025-01-01T00:00:00.000Z", "updatedAt": "2025-01-01T00:00:00.000Z"}
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@tuned(20)
 @given(rule_sets())
 def test_resolvers_allow_exactly_what_the_rules_grant(rules):
     spec = spec_of(rules)
@@ -136,7 +137,7 @@ def test_resolvers_allow_exactly_what_the_rules_grant(rules):
         assert (error_type(create) is None) == oracle(rules, caller, "create", True), context
 
 
-@settings(max_examples=200, deadline=None)
+@tuned(200)
 @given(rule_sets())
 def test_iam_grants_cover_exactly_the_operations_iam_callers_may_call(rules):
     spec = spec_of(rules)

@@ -87,7 +87,7 @@ def _get(inputs: Mapping[str, Any], path: str) -> Any:
 def _schemas_changed(old: Any, new: Any) -> bool:
     """Schema attributes may only be added: a change or removal of an existing one replaces the pool."""
     def by_name(items: Any) -> dict[str, Any]:
-        return {a.get("name"): a for a in items or [] if isinstance(a, Mapping)}
+        return {str(a.get("name")): a for a in items or [] if isinstance(a, Mapping)}
     before, after = by_name(old), by_name(new)
     return any(name not in after or after[name] != attr for name, attr in before.items())
 
