@@ -93,7 +93,7 @@ def test_preview_is_deterministic_and_in_tree_order():
     for r in first["resources"]:
         assert r["parent"] in seen, f"{r['name']} listed before its parent"
         seen.add(r["name"])
-        assert set(r) == {"type", "name", "parent", "inputs", "options"}
+        assert set(r) == {"type", "name", "parent", "urn", "inputs", "options"}
 
 
 def test_cli_prints_tree_matrix_and_budgets():

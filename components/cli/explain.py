@@ -13,24 +13,39 @@ from ampliform.definition.load import load_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.storage import BucketSpec, ResourceRule
 from ampliform.errors import DefinitionError, Problem
-from ampliform.plan.backend import compile_definition
+from ampliform.plan.backend import compile_definition, plan_backend, role_documents
+from ampliform.plan.contributions import DATA_API
+from ampliform.review.data_access import callers, explain_data
 from ampliform.review.explain import explain as explain_request
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group_role
+
+DATA_OPERATIONS = ("create", "read", "get", "list", "update", "delete", "listen")
+STORAGE_ACTIONS = ("read", "get", "list", "write", "delete")
 
 
 @click.command()
 @click.argument("definition")
-@click.option("--as", "role", required=True, help="authenticated, guest, group:<name> or function:<name>.")
+@click.option("--as", "role", required=True,
+              help="authenticated, guest, group:<name> or function:<name> (Data: also authenticated/iam).")
 @click.option("--identity", default=None, help="The caller's identity-pool id (fills {entity_id}).")
 @click.option("--bucket", default=None, help="Bucket name (default: the default bucket).")
 @compat_option
 @json_option
-@click.argument("action", type=click.Choice(["read", "get", "list", "write", "delete"]))
+@click.argument("action", type=click.Choice(sorted({*STORAGE_ACTIONS, *DATA_OPERATIONS})))
 @click.argument("key")
 def explain(definition: str, role: str, identity: str | None, bucket: str | None, compat: str | None,
             as_json: bool, action: str, key: str) -> None:
-    """May ROLE do ACTION on KEY (a list prefix for `list`)? Prints the decision and what decided it."""
+    """May ROLE do ACTION on KEY? KEY is an object key (a list prefix for `list`) of a bucket, or a Data model
+    (e.g. `create Post`). Prints the decision and what decided it."""
     defn = load_definition(definition)
+    if defn.data is not None and key in defn.data.models:
+        explain_model(defn, role, action, key, as_json)
+        return
+    if action not in STORAGE_ACTIONS:
+        models = ", ".join(defn.data.models) if defn.data is not None else "none"
+        raise DefinitionError(Problem(f"{action!r} is a Data operation, and {key!r} is no model of the definition",
+                                      "KEY", f"Name a model (models: {models}), or use a storage action: "
+                                      f"{', '.join(STORAGE_ACTIONS)}."))
     spec = pick_bucket(defn, bucket)
     check_role(defn, role)
     compiled = compile_definition(defn, compat=compat == "amplify")[spec.name]
@@ -39,6 +54,33 @@ def explain(definition: str, role: str, identity: str | None, bucket: str | None
         emit_json(result)
     else:
         say(render(result, action, key))
+
+
+def explain_model(defn: Definition, caller: str, operation: str, model: str, as_json: bool) -> None:
+    """The Data side of explain: the decision for CALLER's OPERATION on MODEL, and the rules that decide."""
+    if operation not in DATA_OPERATIONS:
+        raise DefinitionError(Problem(f"{operation!r} is not a Data operation", "ACTION",
+                                      f"Use one of: {', '.join(DATA_OPERATIONS)}."))
+    known = callers(defn)
+    if caller not in known:
+        raise DefinitionError(Problem(f"unknown caller {caller!r} for Data", "--as",
+                                      f"Use one of: {', '.join(known)}."))
+    plan = plan_backend(defn)
+    result = explain_data(defn, role_documents(plan), DATA_API.text, caller, operation, model)
+    if as_json:
+        emit_json(result)
+        return
+    lines = [f"{verdict('allow' if result['decision'] != 'deny' else 'deny')}  {caller} {operation} {model}"
+             + (" (only records the caller owns)" if result["decision"] == "own" else "")]
+    rows = []
+    for r in result["requests"]:
+        rows.append([r["operation"], r["decision"], "" if r["rules"] else "no rule of the model grants it"])
+        for rule in r["rules"]:
+            rows.append(["", "rule", f"{rule['at']}  {json.dumps(rule['rule'], sort_keys=True)}"])
+        if r["iam"] is not None:
+            allows = "allow" if r["iam"]["allows"] else "do not allow"
+            rows.append(["", "iam", f"the {r['iam']['role']} role's policies {allows} appsync:GraphQL on its fields"])
+    say("\n".join(lines + table(rows)))
 
 
 def pick_bucket(defn: Definition, name: str | None) -> BucketSpec:

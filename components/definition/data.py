@@ -121,6 +121,8 @@ class ModelSpec(StrictModel):
 
     fields: dict[str, FieldSpec] = Field(default_factory=dict, description="Field name → type.")
     authorization: tuple[DataRule, ...] = Field(default=(), description="The rules; nobody gets anything else.")
+    renamed_from: tuple[str, ...] = Field(
+        default=(), description="Names this model had before; kept as aliases, so a rename keeps its table.")
 
 
 class DataSpec(StrictModel):

@@ -49,8 +49,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_document(path: str | Path) -> Any:
-    """Parse a YAML or JSON file into plain data, or raise a `DefinitionError` naming the file and line."""
+def read_document(path: str | Path, as_json: bool = False) -> Any:
+    """Parse a YAML or JSON file (JSON when it ends in ``.json`` or `as_json`) into plain data, or raise a
+    `DefinitionError` naming the file and line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -59,14 +60,14 @@ def read_document(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(Problem(f"cannot read {path}: {exc}", str(path))) from None
     try:
-        return _parse_text(text, path)
+        return _parse_text(text, path, as_json)
     except RecursionError:
         raise DefinitionError(Problem("the document is nested too deeply to read", str(path),
                                       "Flatten it: a definition needs only a few levels.")) from None
 
 
-def _parse_text(text: str, path: Path) -> Any:
-    if path.suffix.lower() == ".json":
+def _parse_text(text: str, path: Path, as_json: bool = False) -> Any:
+    if as_json or path.suffix.lower() == ".json":
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

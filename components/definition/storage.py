@@ -78,3 +78,5 @@ class BucketSpec(StrictModel):
     access: AccessMap | None = Field(
         default=None, description="Path (ending in /*) → rules. Without it the bucket grants nothing."
     )
+    renamed_from: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
+        default=(), description="Names this bucket had before; kept as aliases, so a rename keeps its objects.")

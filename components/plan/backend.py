@@ -28,7 +28,8 @@ from ampliform.iam.document import Document
 from ampliform.plan.check import check_definition
 from ampliform.plan.contributions import data_contributions, storage_contributions, storage_contributor
 
-__all__ = ["BackendPlan", "CompiledBucket", "compile_definition", "guest_access_needed", "limits_of", "plan_backend"]
+__all__ = ["BackendPlan", "CompiledBucket", "compile_definition", "guest_access_needed", "limits_of", "plan_backend",
+           "role_documents"]
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,8 @@ def guest_access_needed(definition: Definition | Mapping[str, Any]) -> bool:
     data = definition.data is not None and any(
         rule.allow == "guest" for model in definition.data.models.values() for rule in model.authorization)
     return storage or data
+
+
+def role_documents(plan: BackendPlan) -> dict[str, list[Document]]:
+    """Every role's documents, every contributor's, as the budget placed them (placeholder ARNs)."""
+    return {role: [p.document for p in budget.placements] for role, budget in plan.budgets.items()}

@@ -21,7 +21,9 @@ from ampliform.iam.budget import WORST_CASE_ARN_LENGTH, WORST_CASE_BUCKET_ARN
 from ampliform.iam.document import size_of
 from ampliform.plan.backend import BackendPlan
 from ampliform.program.placeholders import PLACEHOLDER, placeholder
+from ampliform.review.data_access import OPERATIONS, DataCell, callers, data_matrix
 from ampliform.review.matrix import access_matrix
+from ampliform.review.safety import Destruction
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST
 
 ROLE_TAG = "ampliform:role"
@@ -78,6 +80,32 @@ def matrix_of(result: dict[str, Any], definition: Definition) -> list[dict[str, 
     return access_matrix(documents, bucket_arns(result), paths)
 
 
+def data_matrix_of(result: dict[str, Any], definition: Definition) -> list[DataCell]:
+    """The Data access matrix over the IAM policies the program attached (the API's ARN a placeholder)."""
+    api = next((placeholder(r["name"], "arn") for r in result["resources"]
+                if r["type"] == "aws:appsync/graphQLApi:GraphQLApi"), "")
+    documents = {role: [json.loads(text) for _, text in docs] for role, docs in attached_documents(result).items()}
+    return data_matrix(definition, documents, api)
+
+
+def render_data_matrix(cells: list[DataCell], columns: list[str]) -> list[str]:
+    """Per model, one row per operation, one column per caller (``own``: only records the caller owns)."""
+    lines = ["Data access (model x operation x caller; own = only the records the caller owns)"]
+    decided = {(c.model, c.operation, c.caller): c.decision for c in cells}
+    for model in dict.fromkeys(c.model for c in cells):
+        rows = [["model " + model, *columns]]
+        rows += [[op, *(("-" if decided[(model, op, who)] == "deny" else decided[(model, op, who)])
+                        for who in columns)] for op in OPERATIONS]
+        lines += table_rows(rows)
+    return lines
+
+
+def table_rows(rows: list[list[str]]) -> list[str]:
+    """Rows as aligned columns, indented."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
 def render(result: dict[str, Any], settings: Settings, definition: Definition, backend: BackendPlan) -> str:
     """The human preview: resource tree, access matrix, policy budgets, outputs."""
     lines = [f"ampliform preview: stack {settings.stack} ({settings.env}, {settings.region}), "
@@ -98,6 +126,8 @@ def render(result: dict[str, Any], settings: Settings, definition: Definition, b
         for m in (m for m in matrix if m["bucket"] == bucket.name):
             actions = ", ".join(m["actions"]) or "-"
             lines.append(f"    {m['role'].ljust(width_role)}  {m['path'].ljust(width_path)}  {actions}")
+    if definition.data is not None:
+        lines += ["", *render_data_matrix(data_matrix_of(result, definition), callers(definition))]
     lines += ["", "Policy budget per role (IAM characters without whitespace; bucket ARNs counted at their "
               f"longest, {WORST_CASE_ARN_LENGTH} characters)"]
     for role, budget in backend.budgets.items():
@@ -109,4 +139,19 @@ def render(result: dict[str, Any], settings: Settings, definition: Definition, b
                      f"managed {len(managed)} / {limits.managed_quota}{sizes}")
     lines += ["", "Outputs"]
     lines += [f"  {k} = {json.dumps(v, sort_keys=True)}" for k, v in sorted(result["outputs"].items())]
+    return "\n".join(lines)
+
+
+def render_destructions(destructions: list[Destruction]) -> str:
+    """What the update would delete or replace (data-bearing first), or that it destroys nothing."""
+    if not destructions:
+        return "Change safety: against the deployed state, the update deletes and replaces nothing."
+    losses = [d for d in destructions if d.data_bearing]
+    lines = [f"Change safety: against the deployed state, the update would delete or replace "
+             f"{len(destructions)} resource{'s' if len(destructions) != 1 else ''}"
+             + (f", {len(losses)} of them holding data:" if losses else " (none holding data):")]
+    for d in destructions:
+        marker = "DATA LOSS" if d.data_bearing else d.action
+        lines.append(f"  {marker}  {d.describe()}")
+        lines.append(f"      {d.urn}")
     return "\n".join(lines)

@@ -4,8 +4,9 @@ Contract: `run_program(stack, project_dir)` reads ``stacks/Pulumi.<stack>.yaml``
 `DefinitionError` naming the key otherwise), runs ``__main__.py`` under `PreviewMocks` with that config and
 returns ``({"resources": [...], "outputs": {...}}, settings)``: each resource as ``type``, ``name``,
 ``parent`` (the parent's name; None at the top), ``inputs`` (provider names, as the provider would receive
-them) and ``options`` (``protect``, ``retainOnDelete``, ``dependencies``: names of the resources it waits
-for), in tree order (children after their parent, siblings by type then name); ``outputs`` are the stack
+them), ``urn`` (as the engine writes it in a stack's state) and ``options`` (``protect``, ``retainOnDelete``,
+``dependencies``: names of the resources it waits for, ``custom``, ``aliases``: the URNs it was known by
+before), in tree order (children after their parent, siblings by type then name); ``outputs`` are the stack
 exports. Values known only after deployment are placeholders (`ampliform.program.placeholders`).
 `run_preview` returns the result alone. pulumi is imported only when a program runs.
 """
@@ -82,7 +83,8 @@ def _mocks(region: str) -> Any:
                 self.registrations[response.urn] = {
                     "type": request.type, "name": request.name, "parent": request.parent,
                     "protect": bool(request.protect), "retainOnDelete": bool(request.retainOnDelete),
-                    "dependencies": list(request.dependencies)}
+                    "dependencies": list(request.dependencies), "custom": bool(request.custom),
+                    "aliases": [_alias(a) for a in request.aliases]}
             return response
 
         def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
@@ -99,6 +101,15 @@ def _mocks(region: str) -> Any:
 
     mocks = PreviewMocks()
     return mocks, PreviewMonitor(mocks)
+
+
+def _alias(alias: Any) -> dict[str, Any]:
+    """An alias as sent to the engine: a URN, or a spec (name, type, parent) relative to the resource."""
+    if alias.WhichOneof("alias") == "urn":
+        return {"urn": alias.urn}
+    spec = alias.spec
+    return {"name": spec.name, "type": spec.type, "stack": spec.stack, "project": spec.project,
+            "parentUrn": spec.parentUrn, "noParent": spec.noParent}
 
 
 def _close_worker_loop() -> None:
@@ -153,7 +164,9 @@ def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings
     finally:
         sys.path.remove(str(project_dir))
         pulumi.runtime.set_all_config({})
-    return {"resources": _tree(monitor.registrations, mocks.inputs), "outputs": _clean(exports)}, settings
+    project = _project_name(project_dir)
+    return {"resources": _tree(monitor.registrations, mocks.inputs, stack, project),
+            "outputs": _clean(exports)}, settings
 
 
 def run_preview(stack: str, project_dir: Path) -> dict[str, Any]:
@@ -161,8 +174,10 @@ def run_preview(stack: str, project_dir: Path) -> dict[str, Any]:
     return run_program(stack, Path(project_dir).resolve())[0]
 
 
-def _tree(registrations: dict[str, dict[str, Any]], inputs: dict[tuple[str, str], dict]) -> list[dict]:
+def _tree(registrations: dict[str, dict[str, Any]], inputs: dict[tuple[str, str], dict], stack: str,
+          project: str) -> list[dict]:
     name_of = {urn: r["name"] for urn, r in registrations.items()}
+    urns = _EngineUrns(registrations, stack, project)
     children: dict[str | None, list[str]] = {}
     for urn, r in registrations.items():
         children.setdefault(name_of.get(r["parent"]), []).append(urn)
@@ -173,14 +188,44 @@ def _tree(registrations: dict[str, dict[str, Any]], inputs: dict[tuple[str, str]
             r = registrations[urn]
             deps = sorted({name_of[d] for d in r["dependencies"] if d in name_of})
             ordered.append({
-                "type": r["type"], "name": r["name"], "parent": name_of.get(r["parent"]),
+                "type": r["type"], "name": r["name"], "parent": name_of.get(r["parent"]), "urn": urns.of(urn),
                 "inputs": _clean(inputs.get((r["type"], r["name"]), {})),
-                "options": {"protect": r["protect"], "retainOnDelete": r["retainOnDelete"], "dependencies": deps},
+                "options": {"protect": r["protect"], "retainOnDelete": r["retainOnDelete"], "dependencies": deps,
+                            "custom": r["custom"], "aliases": sorted(urns.alias(urn, a) for a in r["aliases"])},
             })
             visit(r["name"])
 
     visit(None)
     return ordered
+
+
+class _EngineUrns:
+    """URNs as the Pulumi engine writes them (``urn:pulumi:<stack>::<project>::<parent types$>type::<name>``,
+    the root stack's type left out), for resources and their aliases. The mock monitor's URNs put the stack's
+    type in the chain of top-level resources; a deployed stack's state does not."""
+
+    def __init__(self, registrations: dict[str, dict[str, Any]], stack: str, project: str):
+        self.registrations, self.stack, self.project = registrations, stack, project
+        self.chains: dict[str, list[str]] = {}
+
+    def chain(self, urn: str) -> list[str]:
+        if urn not in self.chains:
+            r = self.registrations.get(urn)
+            self.chains[urn] = [] if r is None else [*self.chain(r["parent"]), r["type"]]
+        return self.chains[urn]
+
+    def of(self, urn: str) -> str:
+        name = self.registrations[urn]["name"]
+        return f"urn:pulumi:{self.stack}::{self.project}::{'$'.join(self.chain(urn))}::{name}"
+
+    def alias(self, urn: str, alias: dict[str, Any]) -> str:
+        if "urn" in alias:
+            return str(alias["urn"]).replace("pulumi:pulumi:Stack$", "")
+        r = self.registrations[urn]
+        parent = [] if alias["noParent"] else self.chain(alias["parentUrn"] or r["parent"])
+        chain = "$".join([*parent, alias["type"] or r["type"]])
+        return (f"urn:pulumi:{alias['stack'] or self.stack}::{alias['project'] or self.project}::{chain}::"
+                f"{alias['name'] or r['name']}")
 
 
 def _clean(value: Any) -> Any:

@@ -27,9 +27,12 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
+from ampliform.auth.check import auth_problems
+from ampliform.definition.model import AuthSpec
+from ampliform.errors import DefinitionError
 from ampliform.iam.budget import Limits
 from ampliform.iam.document import POLICY_VERSION
-from ampliform.naming import unique_slugs
+from ampliform.naming import slug
 from ampliform.resources.policies import PolicyOwner
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, group_role
 
@@ -84,7 +87,8 @@ class AuthArgs:
     bucket or model has a guest rule (`ampliform.guest_access_needed` tells)."""
 
     protect: bool = False
-    """Production: user-pool deletion protection ``ACTIVE`` and Pulumi ``protect`` on the user pool."""
+    """Production: user-pool deletion protection ``ACTIVE``; Pulumi ``protect`` and ``retain_on_delete`` on the
+    user pool, the identity pool (its identity ids own the users' folders) and the user groups."""
 
     password_policy: dict[str, Any] = field(default_factory=lambda: dict(PASSWORD_POLICY))
     """The user pool's password policy (pulumi-aws snake_case keys). Default: `PASSWORD_POLICY`."""
@@ -112,9 +116,8 @@ class Auth(pulumi.ComponentResource):
     def __init__(self, name: str, args: AuthArgs | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ampliform:index:Auth", name, None, opts)
         self.args = args = args or AuthArgs()
-        if len(set(args.groups)) != len(args.groups):
-            raise ValueError(f"Auth {name!r}: duplicate group names in {list(args.groups)}")
-        self._group_slugs = unique_slugs(args.groups)
+        DefinitionError.raise_if(auth_problems(AuthSpec(groups=tuple(args.groups))))
+        self._group_slugs = {group: slug(group) for group in args.groups}
         child = pulumi.ResourceOptions(parent=self)
         self._create_user_pool(name, args)
         self._create_identity_pool(name, args, child)
@@ -211,7 +214,7 @@ class Auth(pulumi.ComponentResource):
                     "server_side_token_check": False,
                 }
             ],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
 
     def _role(
@@ -236,7 +239,7 @@ class Auth(pulumi.ComponentResource):
                 user_pool_id=self.user_pool.id,
                 role_arn=role.arn,
                 precedence=precedence,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
             )
 
     def _attach_roles(self, name: str, child: pulumi.ResourceOptions) -> None:

@@ -157,7 +157,8 @@ class Data(pulumi.ComponentResource):
             server_side_encryption={"enabled": True},
             deletion_protection_enabled=protect,
             tags={"ampliform:model": model},
-            opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect, aliases=[
+                pulumi.Alias(name=f"{name}-{old}-table") for old in self.args.spec.models[model].renamed_from] or None),
         )
         self.tables[model] = table
         role = aws.iam.Role(

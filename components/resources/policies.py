@@ -58,9 +58,15 @@ class PolicyOwner:
         return self.ledger.add(contributions)
 
     def create(self, prefix: str, contributions: Sequence[Contribution], placed: Sequence[Sequence[Placement]],
-               arns: Mapping[str, pulumi.Input[str]], parent: pulumi.Resource) -> list[pulumi.CustomResource]:
-        """The policy resources of placed contributions (see the module docstring)."""
-        child = pulumi.ResourceOptions(parent=parent)
+               arns: Mapping[str, pulumi.Input[str]], parent: pulumi.Resource,
+               renamed: Sequence[str] = ()) -> list[pulumi.CustomResource]:
+        """The policy resources of placed contributions (see the module docstring); `renamed` are prefixes the
+        contributor's resources had before (aliases, so a renamed bucket's policies are kept, not replaced)."""
+
+        def opts(name: str) -> pulumi.ResourceOptions:
+            aliases = [pulumi.Alias(name=old + name[len(prefix):]) for old in renamed]
+            return pulumi.ResourceOptions(parent=parent, aliases=aliases or None)
+
         names = sorted(arns)
         values = [arns[n] for n in names]
         created: list[pulumi.CustomResource] = []
@@ -70,14 +76,15 @@ class PolicyOwner:
             inline = [p for p in placements if p.kind == "inline"]
             managed = [p for p in placements if p.kind == "managed"]
             for i, placement in enumerate(inline):
-                created.append(aws.iam.RolePolicy(f"{prefix}-{key}-{i}", role=role,
-                                                  policy=_bound(placement, names, values), opts=child))
+                name = f"{prefix}-{key}-{i}"
+                created.append(aws.iam.RolePolicy(name, role=role, policy=_bound(placement, names, values),
+                                                  opts=opts(name)))
             for i, placement in enumerate(managed):
+                name = f"{prefix}-{key}-managed-{i}"
                 policy = aws.iam.Policy(
-                    f"{prefix}-{key}-managed-{i}", policy=_bound(placement, names, values),
-                    description=f"ampliform: {contribution.contributor} for role {contribution.role}", opts=child)
-                attachment = aws.iam.RolePolicyAttachment(f"{prefix}-{key}-managed-{i}", role=role,
-                                                          policy_arn=policy.arn, opts=child)
+                    name, policy=_bound(placement, names, values),
+                    description=f"ampliform: {contribution.contributor} for role {contribution.role}", opts=opts(name))
+                attachment = aws.iam.RolePolicyAttachment(name, role=role, policy_arn=policy.arn, opts=opts(name))
                 created += [policy, attachment]
         return created
 

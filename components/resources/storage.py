@@ -141,11 +141,13 @@ class Storage(pulumi.ComponentResource):
         self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         self.resources = {}
         for spec in definition.buckets:
-            self.resources[spec.name] = self._create_bucket(f"{name}-{slug(spec.name)}", spec.name, args)
+            renamed = [f"{name}-{slug(old)}" for old in spec.renamed_from]
+            self.resources[spec.name] = self._create_bucket(f"{name}-{slug(spec.name)}", spec.name, args, renamed)
         for spec in definition.buckets:
             arns = {self.compiled[spec.name].arn: self.resources[spec.name].bucket.arn}
+            renamed = [f"{name}-{slug(old)}" for old in spec.renamed_from]
             for owner, (contributions, placements) in placed[spec.name]:
-                owner.create(f"{name}-{slug(spec.name)}", contributions, placements, arns, self)
+                owner.create(f"{name}-{slug(spec.name)}", contributions, placements, arns, self, renamed)
         self.register_outputs({
             "default_bucket": self.default_bucket,
             "bucket_names": self.bucket_names,
@@ -196,36 +198,44 @@ class Storage(pulumi.ComponentResource):
             by_owner.setdefault(id(owner), (owner, []))[1].append(contribution)
         return [(owner, (contributions, owner.place(contributions))) for owner, contributions in by_owner.values()]
 
-    def _create_bucket(self, prefix: str, friendly: str, args: StorageArgs) -> BucketResources:
-        child = pulumi.ResourceOptions(parent=self)
+    def _create_bucket(self, prefix: str, friendly: str, args: StorageArgs,
+                       renamed: Sequence[str] = ()) -> BucketResources:
+        """One bucket and its side resources; `renamed` are the name prefixes it had before (aliases: the
+        bucket and its one-per-bucket configurations stay, rather than being deleted and re-created)."""
+
+        def opts(suffix: str = "", **extra: Any) -> pulumi.ResourceOptions:
+            aliases = [pulumi.Alias(name=f"{old}{suffix}") for old in renamed]
+            return pulumi.ResourceOptions(parent=self, aliases=aliases or None, **extra)
+
         bucket = aws.s3.Bucket(
             prefix,
             force_destroy=not args.protect,
             tags={"ampliform:bucket": friendly},
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+            opts=opts(protect=args.protect, retain_on_delete=args.protect),
         )
         pab = aws.s3.BucketPublicAccessBlock(
             f"{prefix}-public-access-block", bucket=bucket.id, block_public_acls=True,
-            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=child)
+            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
+            opts=opts("-public-access-block"))
         ownership = aws.s3.BucketOwnershipControls(
             f"{prefix}-ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=child)
+            opts=opts("-ownership"))
         encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{prefix}-encryption", bucket=bucket.id,
             rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"},
-                    "bucket_key_enabled": True}], opts=child)
+                    "bucket_key_enabled": True}], opts=opts("-encryption"))
         versioning = aws.s3.BucketVersioning(
             f"{prefix}-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"},
-            opts=child) if args.versioning else None
+            opts=opts("-versioning")) if args.versioning else None
         lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{prefix}-lifecycle", bucket=bucket.id, rules=lifecycle_rules(args),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning] if versioning else []))
+            opts=opts("-lifecycle", depends_on=[versioning] if versioning else []))
         cors = aws.s3.BucketCorsConfiguration(
             f"{prefix}-cors", bucket=bucket.id,
-            cors_rules=[cors_rule(args.cors_origins)], opts=child) if args.cors_origins else None
+            cors_rules=[cors_rule(args.cors_origins)], opts=opts("-cors")) if args.cors_origins else None
         policy = aws.s3.BucketPolicy(
             f"{prefix}-policy", bucket=bucket.id, policy=tls_only_policy(bucket.arn),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[pab]))
+            opts=opts("-policy", depends_on=[pab]))
         return BucketResources(bucket, pab, ownership, encryption, versioning, lifecycle, cors, policy)
 
 
