@@ -288,8 +288,9 @@ def _over(budget: RoleBudget) -> list[Problem]:
     if len(budget.managed_sizes) <= limits.managed_quota:
         return []
     return [Problem(
-        f"role {budget.role} does not fit IAM's limits: it needs {len(budget.managed_sizes)} managed policies of "
-        f"up to {limits.managed:,} characters besides its {limits.inline:,}-character inline room, but its quota "
+        f"role {budget.role} does not fit IAM's limits: it needs {len(budget.managed_sizes)} managed "
+        f"polic{'y' if len(budget.managed_sizes) == 1 else 'ies'} of up to {limits.managed:,} characters besides "
+        f"its {limits.inline:,}-character inline room, but its quota "
         f"is {limits.managed_quota} ({total:,} characters in all: {shares}).", f"role {budget.role}",
         "Raise the quota with the stack setting ampliform:maxManagedPolicies (AWS allows up to 20 after a "
         "service-quota increase), or grant this role fewer paths or models (merged paths list fewer prefixes).")]
