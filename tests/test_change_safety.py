@@ -25,7 +25,8 @@ from ampliform.review.safety import against_state, between_definitions
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = ("urn:pulumi:{stack}::ampliform::ampliform:index:Storage$aws:s3/bucket:Bucket::"
           "ampliform-{stack}-storage-mybucket")
-TABLE = "urn:pulumi:{stack}::ampliform::ampliform:index:Data$aws:dynamodb/table:Table::ampliform-{stack}-data-Post-table"
+TABLE = ("urn:pulumi:{stack}::ampliform::ampliform:index:Data$aws:dynamodb/table:Table::"
+         "ampliform-{stack}-data-Post-table")
 
 
 def project(tmp_path: Path) -> Path:
