@@ -672,3 +672,13 @@ def test_workflow_previews_with_the_pack_and_comments_on_the_pr() -> None:
     env = pulumi_step["env"]
     for secret in ("PULUMI_ACCESS_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         assert env[secret] == f"${{{{ secrets.{secret} }}}}"
+    # after Pulumi's preview: the deployed prod state, ampliform's change-safety check and diff, one comment
+    export_at = next(i for i, r in enumerate(runs) if "pulumi stack export --stack prod --file prod.state.json" in r)
+    review_at = next(i for i, r in enumerate(runs) if "ampliform preview --stack prod --state prod.state.json" in r)
+    assert pulumi_at < export_at < review_at
+    assert "ampliform diff base-backend.yaml backend.yaml" in runs[review_at]
+    assert 'git show "origin/${{ github.base_ref }}:backend.yaml"' in runs[review_at]
+    comment = next(s for s in steps if s.get("uses", "").startswith("actions/github-script@"))
+    assert "safety.txt" in comment["with"]["script"] and "diff.txt" in comment["with"]["script"]
+    refuse = steps[-1]
+    assert refuse["if"] == "steps.review.outputs.safety != '0'" and "exit 1" in refuse["run"]
