@@ -13,8 +13,10 @@ exports. Values known only after deployment are placeholders (`ampliform.program
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,21 @@ def _mocks(region: str) -> Any:
     return mocks, PreviewMonitor(mocks)
 
 
+@contextlib.contextmanager
+def _without_source_positions() -> Iterator[None]:
+    """Skip the SDK's stack walk for every registration: it tells the engine which line created a resource,
+    which an offline preview never shows, and it costs a fifth of a large preview's time. Restored after."""
+    from pulumi.runtime import resource as runtime_resource
+    from pulumi.runtime.proto import source_pb2
+
+    original = runtime_resource._get_stack_trace
+    runtime_resource._get_stack_trace = source_pb2.StackTrace
+    try:
+        yield
+    finally:
+        runtime_resource._get_stack_trace = original
+
+
 def _alias(alias: Any) -> dict[str, Any]:
     """An alias as sent to the engine: a URN, or a spec (name, type, parent) relative to the resource."""
     if alias.WhichOneof("alias") == "urn":
@@ -158,7 +175,7 @@ def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings
 
     sys.path.insert(0, str(project_dir))
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _without_source_positions():
             warnings.simplefilter("ignore", DeprecationWarning)
             pulumi.runtime.test(program)()
     finally:
