@@ -107,7 +107,8 @@ def main() -> None:
     target = TARGETS.get(args.app) if not args.project_dir else None
     verdict = "" if target is None else f" (target {target:.1f} s: {'ok' if median <= target else 'OVER TARGET'})"
     print(f"preview {label} --stack {args.stack}, {count.group(1) if count else '?'} resources, wall time over "
-          f"{args.runs} runs: min {best:.2f} s, median {median:.2f} s{verdict}; CPU median {statistics.median(cpus):.2f} s")
+          f"{args.runs} runs: min {best:.2f} s, median {median:.2f} s{verdict}; "
+          f"CPU median {statistics.median(cpus):.2f} s")
     print(f"  command: {' '.join(cmd)}")
 
 
