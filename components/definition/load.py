@@ -161,6 +161,8 @@ def _problem(model: type[BaseModel], err: Any, root: tuple[str, ...]) -> Problem
                        "List at least one of: read, get, list, write, delete (or remove the rule).")
     if kind == "too_short":
         return Problem(f"`{field}` must not be empty", location, "Give at least one value.")
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return Problem(f"invalid value {_show(value)}: {err['msg']}", location, "Use a value in the allowed range.")
     if kind == "literal_error":
         return Problem(f"invalid value {_show(value)}: {err['msg']}", location, "Use one of the values listed.")
     message = re.sub(r"valid (tuple|list)", "list", err["msg"])

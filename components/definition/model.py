@@ -1,4 +1,4 @@
-"""A whole backend definition: auth, storage (one bucket or several) and data, in the data form or the DSL.
+"""A whole backend definition: auth, storage (one bucket or several), data and functions, in the data form or the DSL.
 
 Contract: `Definition` is the one model both forms produce. It checks shape and types; `validate` (in
 `ampliform.plan.check`) checks meaning. `storage` may be written as one bucket or a list of buckets; the
@@ -13,6 +13,7 @@ from pydantic import Discriminator, Field, Tag
 
 from ampliform.definition.base import StrictModel
 from ampliform.definition.data import DataSpec
+from ampliform.definition.functions import FunctionSpec
 from ampliform.definition.storage import BucketSpec
 
 
@@ -35,11 +36,12 @@ Storage = Annotated[
 
 
 class Definition(StrictModel):
-    """`auth`, `storage` and `data` of one backend."""
+    """`auth`, `storage`, `data` and `functions` of one backend."""
 
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Auth settings (groups).")
     storage: Storage | None = Field(default=None, description="One bucket, or a list with one default.")
     data: DataSpec | None = Field(default=None, description="Data models.")
+    functions: dict[str, FunctionSpec] = Field(default_factory=dict, description="Lambda functions by name.")
 
     @property
     def buckets(self) -> tuple[BucketSpec, ...]:

@@ -9,6 +9,11 @@ Contract:
 - Defaults come from here, not from Pulumi.yaml (the CLI applies those, mocks don't): ``env`` is ``prod``
   for the stack named ``prod`` and ``dev`` otherwise; prod turns versioning and protection
   (protect + retain on delete) on; dev allows the usual localhost origins.
+- ``ampliform:secrets`` (the functions' secrets) is a mapping of secret name → value, each value a Pulumi secret
+  (``pulumi config set --secret --path 'ampliform:secrets.SERVICE_TOKEN' <value>`` writes
+  ``SERVICE_TOKEN: {secure: v1:...}`` under it). `Settings` keeps the names only, never a value. In a stack
+  file every value must be ``secure:``; in a running program (`secret_keys` given: the config keys Pulumi
+  marks secret) the whole key must be secret. A plaintext secret is an error naming the key.
 - `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would).
   Pure: the running program reads its config with `ampliform.program.stack.settings_from_pulumi`.
 """
@@ -18,19 +23,25 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from ampliform.definition.functions import LogRetention
 from ampliform.definition.load import parse_model, read_document
 from ampliform.errors import DefinitionError, Problem
 
 NAMESPACE = "ampliform"
 DEV_CORS_ORIGINS = ("http://localhost:3000", "http://localhost:5173")
 """CORS origins of a dev stack that sets none: the usual local dev servers (React/Next, Vite)."""
+
+SECRET_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+"""A secret's name: a letter, then letters, digits or underscores (64 at most); also an environment prefix."""
+DEV_LOG_RETENTION_DAYS = 14
+PROD_LOG_RETENTION_DAYS = 365
 
 _ORIGIN = re.compile(r"^(\*|https?://[^/\s?#]+)$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -54,6 +65,10 @@ class StackConfig(BaseModel):
         default=None, description="The definition file, relative to the project; default backend.yaml.")
     maxManagedPolicies: Annotated[StrictInt, Field(ge=0, le=20)] | None = Field(  # noqa: N815 - config key
         default=None, description="Managed policies a role may use for storage access; default 10.")
+    logRetentionDays: LogRetention | None = Field(  # noqa: N815 - config key
+        default=None, description="Days functions' logs are kept; default 14, in prod 365.")
+    secrets: dict[str, Any] | None = Field(
+        default=None, description="The functions' secrets: name → a Pulumi secret (`secure:`).")
 
 
 _TEXT_KEYS = {"env", "compat", "definition"}
@@ -73,6 +88,9 @@ class Settings:
     compat: str | None
     definition: str
     max_managed_policies: int
+    log_retention_days: int = DEV_LOG_RETENTION_DAYS
+    secrets: tuple[str, ...] = ()
+    """The names of the secrets the stack holds (never their values)."""
 
     @property
     def amplify_compat(self) -> bool:
@@ -80,8 +98,10 @@ class Settings:
         return self.compat == "amplify"
 
 
-def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> Settings:
-    """Check a stack's config (``namespace:key`` → string) and apply the defaults (see the module doc)."""
+def parse_settings(config: Mapping[str, str], stack: str, source: str = "",
+                   secret_keys: Collection[str] | None = None) -> Settings:
+    """Check a stack's config (``namespace:key`` → string) and apply the defaults (see the module doc).
+    `secret_keys`: the keys Pulumi marks secret, when the config comes from a running program."""
     source = source or f"stacks/Pulumi.{stack}.yaml"
     at = f"{source}: " if source else ""
     problems: list[Problem] = []
@@ -111,6 +131,7 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> S
         raise DefinitionError(problems)
     settings = _resolve(parsed, stack, region or "")
     problems.extend(_check_origins(settings, at, explicit=parsed.corsOrigins is not None))
+    problems.extend(_check_secrets(parsed.secrets, at, secret_keys))
     DefinitionError.raise_if(problems)
     return settings
 
@@ -150,7 +171,28 @@ def _resolve(cfg: StackConfig, stack: str, region: str) -> Settings:
         compat=cfg.compat,
         definition=cfg.definition or "backend.yaml",
         max_managed_policies=10 if cfg.maxManagedPolicies is None else cfg.maxManagedPolicies,
+        log_retention_days=cfg.logRetentionDays or (PROD_LOG_RETENTION_DAYS if prod else DEV_LOG_RETENTION_DAYS),
+        secrets=tuple(sorted(cfg.secrets or {})),
     )
+
+
+def _check_secrets(secrets: Mapping[str, Any] | None, at: str, secret_keys: Collection[str] | None) -> list[Problem]:
+    """A plaintext secret: a value not `secure:` in a stack file, or a key Pulumi does not hold as a secret."""
+    key = f"{NAMESPACE}:secrets"
+    if not secrets:
+        return []
+    fix = (f"Store it encrypted: `pulumi config set --secret --path '{key}.<NAME>' <value>` (the stack file then "
+           "holds `<NAME>: {secure: ...}`).")
+    problems = [Problem(f"invalid secret name {name!r}", f"{at}{key}.{name}",
+                        "Use a letter, then letters, digits or underscores (64 at most), e.g. SERVICE_TOKEN.")
+                for name in secrets if not re.match(SECRET_NAME, name)]
+    if secret_keys is not None:
+        if key not in secret_keys:
+            problems.append(Problem(f"`{key}` holds plaintext values", f"{at}{key}", fix))
+        return problems
+    return problems + [Problem(f"secret {name!r} is written in plaintext", f"{at}{key}.{name}", fix)
+                       for name, value in secrets.items()
+                       if not (isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str))]
 
 
 def _check_origins(settings: Settings, at: str, explicit: bool) -> list[Problem]:

@@ -1,15 +1,18 @@
 """The backend plan: a whole definition checked once and planned into per-role documents that fit.
 
-Contract: `plan_backend(definition, bucket_arns=None, limits=None)` runs every meaning check
-(`ampliform.plan.check`; one `DefinitionError` with every problem, nothing produced from invalid input),
+Contract: `plan_backend(definition, bucket_arns=None, limits=None, project_dir=".",
+require_declared_functions=False)` runs every meaning check (`ampliform.plan.check`, handler files looked up
+in `project_dir`; one `DefinitionError` with every problem, nothing produced from invalid input),
 plans storage (`ampliform.access.compile`) and data (`ampliform.data.grants`), and places every component's
 contribution to every role into that role's one budget (`ampliform.iam.budget`, in the order of
 `ampliform.plan.contributions`), raising one `DefinitionError` for every role that does not fit — the role,
 each contributor's share, the fix. `limits.compat` selects Amplify's behaviour. It returns a `BackendPlan`:
-the definition, the contributions, every role's `RoleBudget`, and per bucket a `CompiledBucket` (the bucket's
-documents per role, its client paths). Without `bucket_arns` a bucket's ARN is ``arn:aws:s3:::<name>``.
-`compile_definition` is the buckets alone; `guest_access_needed(definition)` says whether any component
-needs guest identities. Pure: no pulumi import.
+the definition, the contributions (data, each function's own needs, storage: `ampliform.plan.contributions`),
+every role's `RoleBudget`, per bucket a `CompiledBucket` (the bucket's documents per role, its client
+paths), and per bucket its planned triggers (`ampliform.functions.triggers`). Without `bucket_arns` a
+bucket's ARN is ``arn:aws:s3:::<name>``. `compile_definition` is the buckets alone (access only: handler
+files are not looked at unless a `project_dir` is given); `guest_access_needed(definition)` says whether
+any component needs guest identities. Pure: no pulumi import.
 """
 
 from __future__ import annotations
@@ -25,8 +28,14 @@ from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
 from ampliform.iam.budget import Contribution, Limits, RoleBudget, fit_roles
 from ampliform.iam.document import Document
-from ampliform.plan.check import check_definition
-from ampliform.plan.contributions import data_contributions, storage_contributions, storage_contributor
+from ampliform.functions.triggers import PlannedTrigger, bucket_triggers
+from ampliform.plan.check import ProjectDir, check_definition
+from ampliform.plan.contributions import (
+    data_contributions,
+    function_contributions,
+    storage_contributions,
+    storage_contributor,
+)
 
 __all__ = ["BackendPlan", "CompiledBucket", "compile_definition", "guest_access_needed", "limits_of", "plan_backend",
            "role_documents"]
@@ -55,6 +64,8 @@ class BackendPlan:
     contributions: list[Contribution]
     budgets: dict[str, RoleBudget]
     buckets: dict[str, CompiledBucket]
+    triggers: dict[str, list[PlannedTrigger]] = field(default_factory=dict)
+    """Per bucket (those with triggers), its storage triggers in the order written."""
 
     @property
     def compat(self) -> bool:
@@ -62,14 +73,16 @@ class BackendPlan:
 
 
 def plan_backend(definition: Definition | Mapping[str, Any], bucket_arns: Mapping[str, str] | None = None,
-                 limits: Limits | None = None) -> BackendPlan:
+                 limits: Limits | None = None, project_dir: ProjectDir = ".",
+                 require_declared_functions: bool = False) -> BackendPlan:
     """Check the definition and plan the whole backend (see the module docstring)."""
     definition = as_definition(definition)
     limits = limits or Limits()
-    check_definition(definition, limits.compat)
+    check_definition(definition, limits.compat, project_dir, require_declared_functions)
     arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
     storage = compile_storage(definition.buckets, definition.auth.groups, arns, limits.compat)
-    contributions = [*data_contributions(definition.data, definition.auth.groups), *storage_contributions(storage)]
+    contributions = [*data_contributions(definition.data, definition.auth.groups),
+                     *function_contributions(definition.functions), *storage_contributions(storage)]
     budgets = fit_roles(contributions, limits)
     buckets = {
         name: CompiledBucket(
@@ -79,7 +92,7 @@ def plan_backend(definition: Definition | Mapping[str, Any], bucket_arns: Mappin
             bucket.paths)
         for name, bucket in storage.items()
     }
-    return BackendPlan(definition, limits, contributions, budgets, buckets)
+    return BackendPlan(definition, limits, contributions, budgets, buckets, bucket_triggers(definition))
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -88,12 +101,13 @@ def limits_of(settings: Settings) -> Limits:
 
 
 def compile_definition(definition: Definition, bucket_arns: Mapping[str, str] | None = None,
-                       compat: bool = False, limits: Limits | None = None) -> dict[str, CompiledBucket]:
+                       compat: bool = False, limits: Limits | None = None,
+                       project_dir: ProjectDir = None) -> dict[str, CompiledBucket]:
     """Check, then compile every bucket; keys are bucket names in declaration order."""
     limits = limits or Limits()
     if compat and not limits.compat:
         limits = Limits(limits.inline, limits.managed, limits.managed_quota, compat=True)
-    return plan_backend(definition, bucket_arns, limits).buckets
+    return plan_backend(definition, bucket_arns, limits, project_dir).buckets
 
 
 def guest_access_needed(definition: Definition | Mapping[str, Any]) -> bool:

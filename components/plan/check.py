@@ -1,10 +1,14 @@
 """The one orchestrator of meaning checks: every problem of a whole definition, in one run.
 
-Contract: `definition_problems(definition, compat)` returns every problem after the shape was parsed, in a
-stable order: the definition as a whole (it must declare storage or data), auth (`ampliform.auth.check`),
-storage (`ampliform.access.check`: bucket names, the default bucket, path rules, once-per-path principals,
-undeclared groups), data (`ampliform.data.validate`), then the names resources are known by (`renamed_from`
-of buckets and models; bucket names that would share a resource name). `check_definition` raises one
+Contract: `definition_problems(definition, compat, project_dir, require_declared_functions)` returns every
+problem after the shape was parsed, in a stable order: the definition as a whole (it must declare storage or
+data), auth (`ampliform.auth.check`), storage (`ampliform.access.check`: bucket names, the default bucket,
+path rules, once-per-path principals, undeclared groups), data (`ampliform.data.validate`), the names
+resources are known by (`renamed_from` of buckets and models; bucket names that would share a resource
+name), then functions and triggers (`ampliform.functions.checks`: handler files relative to `project_dir` —
+None skips the files —, names, environment, secrets, schedules, unknown and unused functions, trigger
+filters, S3's overlap rule, upload loops decided by the storage planner's effective folders;
+`require_declared_functions`: every `resource` rule names a declared function). `check_definition` raises one
 `DefinitionError` holding them all. Callers that plan the backend (`ampliform.plan.backend`) run it once;
 nothing else re-validates.
 """
@@ -12,24 +16,32 @@ nothing else re-validates.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from ampliform.access.check import storage_problems
+from ampliform.access.normalize import rule_folder
 from ampliform.auth.check import auth_problems
 from ampliform.data.validate import data_problems
 from ampliform.definition.model import Definition
+from ampliform.definition.storage import Rule
 from ampliform.errors import DefinitionError, Problem, where
+from ampliform.functions.checks import function_problems
 from ampliform.naming import slug
+
+ProjectDir = str | Path | None
 
 SMALLEST = ("storage: {name: files, access: {'uploads/{entity_id}/*': "
             "[{allow: entity, entity: identity, to: [read, write, delete]}]}}")
 
 
-def check_definition(definition: Definition, compat: bool = False) -> None:
+def check_definition(definition: Definition, compat: bool = False, project_dir: ProjectDir = ".",
+                     require_declared_functions: bool = False) -> None:
     """Raise a `DefinitionError` listing every problem of `definition`."""
-    DefinitionError.raise_if(definition_problems(definition, compat))
+    DefinitionError.raise_if(definition_problems(definition, compat, project_dir, require_declared_functions))
 
 
-def definition_problems(definition: Definition, compat: bool = False) -> list[Problem]:
+def definition_problems(definition: Definition, compat: bool = False, project_dir: ProjectDir = ".",
+                        require_declared_functions: bool = False) -> list[Problem]:
     """Every problem of `definition`, in a stable order."""
     groups = definition.auth.groups
     problems = _empty_problems(definition)
@@ -42,7 +54,13 @@ def definition_problems(definition: Definition, compat: bool = False) -> list[Pr
         problems += _renamed_problems(list(definition.data.models), lambda name: ("data", "models", name),
                                       {name: m.renamed_from for name, m in definition.data.models.items()},
                                       "model", lambda name: name)
+    problems += function_problems(definition, project_dir, _folder_without_identity, require_declared_functions)
     return problems
+
+
+def _folder_without_identity(path: str, rule: Rule) -> str | None:
+    """The folder a rule covers for a caller without identity (a function): the storage planner's own rule."""
+    return rule_folder(path, rule, None)
 
 
 def _empty_problems(definition: Definition) -> list[Problem]:

@@ -2,9 +2,11 @@
 
 Contract: `storage_contributions(buckets)` (contributor ``storage <bucket>``, one per bucket and role, bucket
 ARN placeholders at their worst case) and `data_contributions(spec, groups)` (contributor ``data``, the API's
-ARN placeholder `DATA_API`) turn the planners' statements into contributions. `backend_contributions` is the
-whole backend's, in the order the stack program builds its components and the budgets are filled: data,
-then each bucket in declaration order. The components contribute exactly these, in that order, to the owner
+ARN placeholder `DATA_API`) and `function_contributions(functions)` (contributor ``function <name>``, its
+own log group and secret parameters, `log_group_placeholder` / `parameter_placeholder`) turn the planners'
+statements into contributions. The whole backend's are placed in the order the stack program builds its
+components and the budgets are filled: data, then each function's own needs, then each bucket in
+declaration order (a function role gets its own needs first, then what storage rules grant it). The components contribute exactly these, in that order, to the owner
 of each role, so the plan's documents are the deployed ones.
 """
 
@@ -15,8 +17,12 @@ from collections.abc import Mapping, Sequence
 from ampliform.access.compile import BucketAccess
 from ampliform.data.grants import role_statements
 from ampliform.definition.data import DataSpec
-from ampliform.iam.arns import ArnPlaceholder, bucket_arn, graphql_api_arn
+from ampliform.definition.functions import FunctionSpec
+from ampliform.functions.names import LOG_GROUP_MAX, log_group_name, parameter_max, parameter_name
+from ampliform.functions.statements import own_statements
+from ampliform.iam.arns import ArnPlaceholder, bucket_arn, graphql_api_arn, log_group_arn, ssm_parameter_arn
 from ampliform.iam.budget import Contribution
+from ampliform.roles import function_role
 
 DATA_CONTRIBUTOR = "data"
 DATA_API = graphql_api_arn("data")
@@ -46,3 +52,36 @@ def data_contributions(spec: DataSpec | None, groups: Sequence[str], api: ArnPla
     arns = {api.text: api.worst_case}
     return [Contribution(DATA_CONTRIBUTOR, role, tuple(statements), arns)
             for role, statements in role_statements(spec, groups, api.text).items()]
+
+
+def function_contributor(name: str) -> str:
+    """The contributor name of a function's own needs."""
+    return f"function {name}"
+
+
+def log_group_placeholder(name: str) -> ArnPlaceholder:
+    """Function `name`'s log group ARN as the plan writes it (the component binds it to the real one)."""
+    return log_group_arn(log_group_name(name), LOG_GROUP_MAX)
+
+
+def parameter_placeholder(name: str, secret: str) -> ArnPlaceholder:
+    """The ARN of function `name`'s parameter for `secret`, as the plan writes it."""
+    return ssm_parameter_arn(parameter_name(name, secret), parameter_max(secret))
+
+
+def function_placeholders(name: str, spec: FunctionSpec) -> list[ArnPlaceholder]:
+    """Every placeholder of one function's own statements: its log group, then its parameters."""
+    return [log_group_placeholder(name), *(parameter_placeholder(name, s) for s in dict.fromkeys(spec.secrets))]
+
+
+def function_contribution(name: str, spec: FunctionSpec) -> Contribution:
+    """Function `name`'s own needs (`ampliform.functions.statements`) as one contribution to its role."""
+    parameters = {s: parameter_placeholder(name, s).text for s in spec.secrets}
+    statements = own_statements(spec, log_group_placeholder(name).text, parameters)
+    return Contribution(function_contributor(name), function_role(name), tuple(statements),
+                        {p.text: p.worst_case for p in function_placeholders(name, spec)})
+
+
+def function_contributions(functions: Mapping[str, FunctionSpec]) -> list[Contribution]:
+    """Every function's own contribution, in declaration order."""
+    return [function_contribution(name, spec) for name, spec in functions.items()]
