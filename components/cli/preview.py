@@ -50,7 +50,7 @@ def preview_command(stack: str, as_json: bool, project_dir: Path, state_file: Pa
                                 else {})})
         return
     definition = load_definition(project_dir / settings.definition)
-    plan = plan_backend(definition, limits=limits_of(settings))
+    plan = plan_backend(definition, limits=limits_of(settings), project_dir=project_dir)
     text = render(result, settings, definition, plan)
     say(text if destructions is None else render_destructions(destructions) + "\n\n" + text)
 

@@ -176,7 +176,8 @@ def _resolve(cfg: StackConfig, stack: str, region: str) -> Settings:
     )
 
 
-def _check_secrets(secrets: Mapping[str, Any] | None, at: str, secret_keys: Collection[str] | None) -> list[Problem]:
+def _check_secrets(secrets: Mapping[str, Any] | None, at: str, secret_keys: Collection[str] | None
+                   ) -> list[Problem]:
     """A plaintext secret: a value not `secure:` in a stack file, or a key Pulumi does not hold as a secret."""
     key = f"{NAMESPACE}:secrets"
     if not secrets:
@@ -191,8 +192,12 @@ def _check_secrets(secrets: Mapping[str, Any] | None, at: str, secret_keys: Coll
             problems.append(Problem(f"`{key}` holds plaintext values", f"{at}{key}", fix))
         return problems
     return problems + [Problem(f"secret {name!r} is written in plaintext", f"{at}{key}.{name}", fix)
-                       for name, value in secrets.items()
-                       if not (isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str))]
+                       for name, value in secrets.items() if not _is_secure(value)]
+
+
+def _is_secure(value: Any) -> bool:
+    """A stack file's encrypted value: ``{secure: <ciphertext>}``."""
+    return isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str)
 
 
 def _check_origins(settings: Settings, at: str, explicit: bool) -> list[Problem]:

@@ -12,12 +12,14 @@ Contract: `function_problems(definition, project_dir, folder_of, require_declare
   function itself; without `functions:` a component user passes roles made elsewhere to Storage);
 - a declared function nobody uses (no rule, trigger or schedule);
 - per bucket, its triggers (`ampliform.functions.triggers`): filters, S3's overlap rule, upload loops.
+`secret_problems(definition, available, source)`: the secrets functions list that a stack lacks.
 With `project_dir` None the handler files are not looked at (tools that only read access).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from ampliform.definition.functions import FunctionSpec
@@ -183,3 +185,13 @@ def _reference_problems(definition: Definition, require_declared: bool) -> list[
         problems += [Problem(f"rule names unknown function {fn!r}", at, fix)
                      for fn, at in resource_rule_functions(definition).items() if fn not in declared]
     return problems
+
+
+def secret_problems(definition: Definition, available: Collection[str], source: str) -> list[Problem]:
+    """Secrets a function lists that the stack's ``ampliform:secrets`` does not hold (`source`: its file)."""
+    key = "ampliform:secrets"
+    return [Problem(f"function {name!r} needs secret {secret!r}, which the stack does not hold",
+                    f"{source}: {key}", f"Set it: `pulumi config set --secret --path '{key}.{secret}' <value>` "
+                    f"(or remove it from functions.{name}.secrets).")
+            for name, spec in definition.functions.items() for secret in dict.fromkeys(spec.secrets)
+            if secret not in available]

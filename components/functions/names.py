@@ -6,9 +6,10 @@ Contract:
   ``snakeCase`` (its word splitting: case changes, acronyms, digits, separators), upper-cased — what
   ``@aws-amplify/platform-core``'s ``toScreamingSnakeCase`` does (checked against real Amplify in
   tests/reference/amplify/functions/bucket-env-names.json).
+- `bucket_environment(definition, function)`: those variables for the buckets the function has rules on.
 - `secret_env_name(secret)` is ``<SECRET>_PARAMETER``: the variable holding the SSM parameter's name.
-- `lambda_name(prefix, function)` is the physical function name, ``<prefix>-<function>`` with characters
-  Lambda refuses replaced and cut to 64 characters (with a hash when cut); `log_group_name` and
+- `lambda_name(text)` is a physical function name: `text` (the stack program gives ``<project>-<stack>-<name>``)
+  with characters Lambda refuses replaced and cut to 64 characters (with a hash when cut); `log_group_name` and
   `parameter_name` derive from it. `LOG_GROUP_MAX` / `PARAMETER_MAX(secret)` are their longest lengths, what
   the budget counts.
 """
@@ -17,6 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+
+from ampliform.definition.model import Definition
+from ampliform.definition.storage import ResourceRule
 
 LAMBDA_NAME_MAX = 64
 LOG_GROUP_PREFIX = "/aws/lambda/"
@@ -54,13 +58,20 @@ def secret_env_name(secret: str) -> str:
     return f"{secret}_PARAMETER"
 
 
-def lambda_name(prefix: str, function: str) -> str:
-    """The physical Lambda function name (letters, digits, `-`, `_`; 64 characters at most)."""
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{prefix}-{function}")
+def lambda_name(text: str) -> str:
+    """A physical Lambda function name (letters, digits, `-`, `_`; 64 characters at most)."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", text)
     if len(name) <= LAMBDA_NAME_MAX:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{name[: LAMBDA_NAME_MAX - 9]}-{digest}"
+
+
+def bucket_environment(definition: Definition, function: str) -> dict[str, str]:
+    """Environment variable → bucket (friendly name), for each bucket where `function` has a `resource` rule."""
+    return {bucket_env_name(b.name): b.name for b in definition.buckets
+            if any(isinstance(r, ResourceRule) and r.resource == function
+                   for rules in (b.access or {}).values() for r in rules)}
 
 
 def log_group_name(physical: str) -> str:

@@ -91,7 +91,8 @@ def build_package(name: str, spec: FunctionSpec, project_dir: str | Path, cache_
         _write_zip(archive, files, name)
     data = archive.read_bytes()
     _check_size(name, len(data), sum(p.stat().st_size for p in files.values()))
-    installed = tuple(sorted(d.name.removesuffix(".dist-info") for d in deps_dir.glob("*.dist-info"))) if deps_dir else ()
+    installed = tuple(sorted(d.name.removesuffix(".dist-info") for d in deps_dir.glob("*.dist-info"))
+                      ) if deps_dir else ()
     return Package(archive, hashlib.sha256(data).hexdigest(), installed)
 
 

@@ -144,7 +144,8 @@ def _written_keys(access: AccessMap, trigger: PlannedTrigger, folder_of: FolderO
     return keys
 
 
-def loop_problems(definition: Definition, triggers: Sequence[PlannedTrigger], folder_of: FolderOf) -> list[Problem]:
+def loop_problems(definition: Definition, triggers: Sequence[PlannedTrigger], folder_of: FolderOf
+                  ) -> list[Problem]:
     """Upload loops: an on_upload trigger whose function may write what fires it (unless allowed)."""
     access = {b.name: b.access or {} for b in definition.buckets}
     problems = []
@@ -157,7 +158,8 @@ def loop_problems(definition: Definition, triggers: Sequence[PlannedTrigger], fo
         if looping:
             problems.append(Problem(
                 f"upload loop: function {trigger.function!r} may write keys its own on_upload trigger fires for "
-                f"{trigger.filters()}, e.g. {looping[0]!r}, so each upload it makes would invoke it again", trigger.location,
+                f"{trigger.filters()}, e.g. {looping[0]!r}, so each upload it makes would invoke it again",
+                trigger.location,
                 "Narrow the trigger (prefix/suffix) or the function's write paths so they do not meet, or set "
                 "`allow_loop: true` on the trigger if the function never re-processes what it writes."))
     return problems

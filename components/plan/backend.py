@@ -26,9 +26,9 @@ from ampliform.access.constants import bucket_arn_of
 from ampliform.definition.load import as_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
+from ampliform.functions.triggers import PlannedTrigger, bucket_triggers
 from ampliform.iam.budget import Contribution, Limits, RoleBudget, fit_roles
 from ampliform.iam.document import Document
-from ampliform.functions.triggers import PlannedTrigger, bucket_triggers
 from ampliform.plan.check import ProjectDir, check_definition
 from ampliform.plan.contributions import (
     data_contributions,

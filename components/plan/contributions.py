@@ -6,8 +6,9 @@ ARN placeholder `DATA_API`) and `function_contributions(functions)` (contributor
 own log group and secret parameters, `log_group_placeholder` / `parameter_placeholder`) turn the planners'
 statements into contributions. The whole backend's are placed in the order the stack program builds its
 components and the budgets are filled: data, then each function's own needs, then each bucket in
-declaration order (a function role gets its own needs first, then what storage rules grant it). The components contribute exactly these, in that order, to the owner
-of each role, so the plan's documents are the deployed ones.
+declaration order (a function role gets its own needs first, then what storage rules grant it). The
+components contribute exactly these, in that order, to the owner of each role, so the plan's documents are
+the deployed ones.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ per role key, the policy documents the program attached to it (inline ``RolePoli
 tag. `attached_size(policy)` measures one attached policy as IAM counts it, bucket-ARN placeholders counted
 at the longest bucket ARN (`iam.budget.WORST_CASE_BUCKET_ARN`), so it can be compared with the budget.
 `render(result, settings, definition, backend)` is the text: a header, the resource tree, the access matrix
-(`ampliform.review.matrix`, over the policies actually attached) and the policy budget per role — the
-budget owner's numbers (`ampliform.plan.backend`), not a second count — then the stack outputs.
+(`ampliform.review.matrix`, over the policies actually attached), the functions with their triggers and
+schedules (`ampliform.functions.summary`), and the policy budget per role — the budget owner's numbers
+(`ampliform.plan.backend`), not a second count — then the stack outputs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
+from ampliform.functions.summary import function_lines
 from ampliform.iam.budget import WORST_CASE_ARN_LENGTH, WORST_CASE_BUCKET_ARN
 from ampliform.iam.document import size_of
 from ampliform.plan.backend import BackendPlan
@@ -128,6 +130,7 @@ def render(result: dict[str, Any], settings: Settings, definition: Definition, b
             lines.append(f"    {m['role'].ljust(width_role)}  {m['path'].ljust(width_path)}  {actions}")
     if definition.data is not None:
         lines += ["", *render_data_matrix(data_matrix_of(result, definition), callers(definition))]
+    lines += function_lines(result["resources"])
     lines += ["", "Policy budget per role (IAM characters without whitespace; bucket ARNs counted at their "
               f"longest, {WORST_CASE_ARN_LENGTH} characters)"]
     for role, budget in backend.budgets.items():

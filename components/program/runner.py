@@ -7,13 +7,17 @@ returns ``({"resources": [...], "outputs": {...}}, settings)``: each resource as
 them), ``urn`` (as the engine writes it in a stack's state) and ``options`` (``protect``, ``retainOnDelete``,
 ``dependencies``: names of the resources it waits for, ``custom``, ``aliases``: the URNs it was known by
 before), in tree order (children after their parent, siblings by type then name); ``outputs`` are the stack
-exports. Values known only after deployment are placeholders (`ampliform.program.placeholders`).
+exports. Values known only after deployment are placeholders (`ampliform.program.placeholders`). Secrets
+never show: a stack file's ``secure:`` values (which only the Pulumi CLI can decrypt) reach the program as
+``[secret]``, their keys marked secret, and every secret input is shown as ``[secret]``; an archive shows as
+``{"archive": <path, relative to the project when inside it>}``.
 `run_preview` returns the result alone. pulumi is imported only when a program runs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import warnings
 from collections.abc import Iterator
@@ -31,6 +35,12 @@ COMPUTED: dict[str, tuple[str, ...]] = {
     "aws:appsync/function:Function": ("functionId",),
 }
 """Attributes, beyond ``id``, ``arn`` and ``name``, that the provider computes for these types."""
+
+SECRET = "[secret]"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+"""How pulumi marks a secret value on the wire (``pulumi.runtime.rpc``'s special signature key and secret
+signature): a mapping ``{SIG_KEY: SECRET_SIG, "value": ...}``."""
 
 COMPUTED_MAPS: dict[str, dict[str, tuple[str, ...]]] = {
     "aws:appsync/graphQLApi:GraphQLApi": {"uris": ("GRAPHQL", "REALTIME")},
@@ -154,9 +164,38 @@ def _project_name(project_dir: Path) -> str:
     return str(document.get("name") or "ampliform")
 
 
+def offline_config(config: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The stack file's config with every ``secure:`` value replaced by ``[secret]``, and the keys holding one."""
+    out, secret_keys = {}, []
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            return SECRET
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    for key, text in config.items():
+        try:
+            value = json.loads(text)
+        except ValueError:
+            out[key] = text
+            continue
+        stripped = strip(value)
+        if stripped != value:
+            secret_keys.append(key)
+            out[key] = stripped if isinstance(stripped, str) else json.dumps(stripped)
+        else:
+            out[key] = text
+    return out, secret_keys
+
+
 def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings]:
     config, source = read_stack_file(project_dir, stack)
     settings = parse_settings(config, stack, source)
+    config, secret_keys = offline_config(config)
     import runpy
 
     import pulumi
@@ -165,7 +204,7 @@ def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings
     pulumi.runtime.settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=_project_name(project_dir), stack=stack, preview=False,
                              monitor=monitor)
-    pulumi.runtime.set_all_config(config)
+    pulumi.runtime.set_all_config(config, secret_keys=secret_keys)
     exports: dict[str, Any] = {}
 
     def program() -> Any:
@@ -182,8 +221,8 @@ def run_program(stack: str, project_dir: Path) -> tuple[dict[str, Any], Settings
         sys.path.remove(str(project_dir))
         pulumi.runtime.set_all_config({})
     project = _project_name(project_dir)
-    return {"resources": _tree(monitor.registrations, mocks.inputs, stack, project),
-            "outputs": _clean(exports)}, settings
+    return {"resources": _tree(monitor.registrations, mocks.inputs, stack, project, project_dir),
+            "outputs": _clean(exports, project_dir)}, settings
 
 
 def run_preview(stack: str, project_dir: Path) -> dict[str, Any]:
@@ -192,7 +231,7 @@ def run_preview(stack: str, project_dir: Path) -> dict[str, Any]:
 
 
 def _tree(registrations: dict[str, dict[str, Any]], inputs: dict[tuple[str, str], dict], stack: str,
-          project: str) -> list[dict]:
+          project: str, project_dir: Path | None = None) -> list[dict]:
     name_of = {urn: r["name"] for urn, r in registrations.items()}
     urns = _EngineUrns(registrations, stack, project)
     children: dict[str | None, list[str]] = {}
@@ -206,7 +245,7 @@ def _tree(registrations: dict[str, dict[str, Any]], inputs: dict[tuple[str, str]
             deps = sorted({name_of[d] for d in r["dependencies"] if d in name_of})
             ordered.append({
                 "type": r["type"], "name": r["name"], "parent": name_of.get(r["parent"]), "urn": urns.of(urn),
-                "inputs": _clean(inputs.get((r["type"], r["name"]), {})),
+                "inputs": _clean(inputs.get((r["type"], r["name"]), {}), project_dir),
                 "options": {"protect": r["protect"], "retainOnDelete": r["retainOnDelete"], "dependencies": deps,
                             "custom": r["custom"], "aliases": sorted(urns.alias(urn, a) for a in r["aliases"])},
             })
@@ -245,12 +284,21 @@ class _EngineUrns:
                 f"{alias['name'] or r['name']}")
 
 
-def _clean(value: Any) -> Any:
-    """Plain JSON data: integral floats (the wire format's numbers) back to ints, keys sorted on output."""
+def _clean(value: Any, project_dir: Path | None = None) -> Any:
+    """Plain JSON data: integral floats (the wire format's numbers) back to ints, secrets as ``[secret]``,
+    archives and assets as their path, keys sorted on output."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return SECRET
+        return {str(k): _clean(v, project_dir) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [_clean(v, project_dir) for v in value]
+    path = getattr(value, "path", None)
+    if path is not None and type(value).__name__ in ("FileArchive", "FileAsset"):
+        shown = Path(path)
+        if project_dir is not None and shown.is_relative_to(project_dir):
+            shown = shown.relative_to(project_dir)
+        return {"archive" if type(value).__name__ == "FileArchive" else "asset": shown.as_posix()}
     return value

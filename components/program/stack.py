@@ -2,10 +2,14 @@
 
 Contract: `main(project_dir)` reads the stack's ``ampliform:*`` settings (`settings_from_pulumi`), loads the
 definition they name (default ``backend.yaml``), plans the whole backend once (`ampliform.plan.backend`:
-every meaning check and the policy budget, before any resource exists), then builds Auth, Data (when the
-definition has models) and Storage (when it has buckets) from that plan, and exports the stack outputs. A
-bad setting or definition raises `DefinitionError` with every problem; ``__main__.py`` turns it into a clean
-Pulumi error.
+every meaning check — handler files in `project_dir`, every function a rule names declared — and the policy
+budget), checks that the stack holds every secret a function lists, and builds every function's archive
+(`ampliform.functions.packaging`), all before any resource exists. Then it builds Auth, Data (when the
+definition has models), Storage (when it has buckets: buckets and identity-pool grants), each Function (with
+``<STORAGE>_BUCKET_NAME`` of the buckets it has rules on, its secrets from ``ampliform:secrets``), and
+connects the functions to Storage (their roles' grants, the buckets' notifications) — the order of the
+plan's contributions. A bad setting or definition raises `DefinitionError` with every problem;
+``__main__.py`` turns it into a clean Pulumi error.
 
 Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs.json):
 - ``region``: the stack's AWS region. ``env``: ``dev`` or ``prod``.
@@ -22,6 +26,7 @@ Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs
 - ``storage``: amplify_outputs' ``storage`` shape: ``aws_region``, ``bucket_name`` (default), ``buckets``.
 - ``data`` (with models): amplify_outputs' ``data`` shape: ``url``, ``aws_region``,
   ``default_authorization_type``, ``authorization_types``, ``model_introspection``.
+- ``functions`` (with functions): per function, ``function_name`` and ``arn``.
 """
 
 from __future__ import annotations
@@ -32,10 +37,16 @@ import pulumi
 import pulumi_aws as aws
 
 from ampliform.definition.load import load_definition
-from ampliform.definition.settings import Settings, parse_settings
-from ampliform.plan.backend import guest_access_needed, limits_of, plan_backend
+from ampliform.definition.settings import NAMESPACE, Settings, parse_settings
+from ampliform.errors import DefinitionError
+from ampliform.functions.checks import secret_problems
+from ampliform.functions.names import bucket_environment, lambda_name
+from ampliform.functions.packaging import Package, build_package
+from ampliform.naming import slug
+from ampliform.plan.backend import BackendPlan, guest_access_needed, limits_of, plan_backend
 from ampliform.resources.auth import Auth, AuthArgs
 from ampliform.resources.data import Data, DataArgs
+from ampliform.resources.function import Function, FunctionArgs
 from ampliform.resources.storage import Storage, StorageArgs
 
 
@@ -44,15 +55,25 @@ def settings_from_pulumi() -> Settings:
     from pulumi.runtime import config as runtime_config
 
     config = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = {k for k in config if runtime_config.is_config_secret(k)}
+    secret_keys.update(runtime_config.get_config_secret_keys_env())
     stack = pulumi.get_stack()
-    return parse_settings({k: str(v) for k, v in config.items()}, stack, f"stacks/Pulumi.{stack}.yaml")
+    return parse_settings({k: str(v) for k, v in config.items()}, stack, f"stacks/Pulumi.{stack}.yaml", secret_keys)
+
+
+def packages(plan: BackendPlan, settings: Settings, project_dir: Path) -> dict[str, Package]:
+    """Every function's archive, after checking that the stack holds each secret a function lists."""
+    DefinitionError.raise_if(secret_problems(plan.definition, settings.secrets, f"stacks/Pulumi.{settings.stack}.yaml"))
+    return {name: build_package(name, spec, project_dir) for name, spec in plan.definition.functions.items()}
 
 
 def main(project_dir: Path) -> None:
     """Build the stack's backend (see the module docstring)."""
     settings = settings_from_pulumi()
     definition = load_definition(project_dir / settings.definition)
-    plan = plan_backend(definition, limits=limits_of(settings))
+    plan = plan_backend(definition, limits=limits_of(settings), project_dir=project_dir,
+                        require_declared_functions=True)
+    archives = packages(plan, settings, project_dir)
     prefix = f"{pulumi.get_project()}-{pulumi.get_stack()}"
 
     auth = Auth(f"{prefix}-auth", AuthArgs(
@@ -88,18 +109,40 @@ def main(project_dir: Path) -> None:
         ))
         pulumi.export("data", data.outputs_data)
 
-    if not definition.buckets:
+    storage = None
+    if definition.buckets:
+        storage = Storage(f"{prefix}-storage", StorageArgs(
+            plan=plan,
+            auth=auth,
+            cors_origins=settings.cors_origins,
+            versioning=settings.versioning,
+            protect=settings.protect,
+        ))
+        buckets = storage.client_outputs()
+        default_name = storage.bucket_names[storage.default_bucket]
+        pulumi.export("default_bucket", storage.default_bucket)
+        pulumi.export("default_bucket_name", default_name)
+        pulumi.export("buckets", buckets)
+        pulumi.export("storage", {"aws_region": storage.region, "bucket_name": default_name, "buckets": buckets})
+
+    if not definition.functions:
         return
-    storage = Storage(f"{prefix}-storage", StorageArgs(
-        plan=plan,
-        auth=auth,
-        cors_origins=settings.cors_origins,
-        versioning=settings.versioning,
-        protect=settings.protect,
-    ))
-    buckets = storage.client_outputs()
-    default_name = storage.bucket_names[storage.default_bucket]
-    pulumi.export("default_bucket", storage.default_bucket)
-    pulumi.export("default_bucket_name", default_name)
-    pulumi.export("buckets", buckets)
-    pulumi.export("storage", {"aws_region": storage.region, "bucket_name": default_name, "buckets": buckets})
+    names = storage.bucket_names if storage is not None else {}
+    secrets = pulumi.Config(NAMESPACE).get_secret_object("secrets") if settings.secrets else None
+    functions = {}
+    for name, spec in definition.functions.items():
+        functions[name] = Function(f"{prefix}-fn-{slug(name)}", FunctionArgs(
+            spec=spec,
+            name=name,
+            project_dir=project_dir,
+            environment={env: names[bucket] for env, bucket in bucket_environment(definition, name).items()},
+            secrets={s: secrets.apply(lambda values, s=s: values[s]) for s in spec.secrets} if secrets else {},
+            log_retention_days=settings.log_retention_days,
+            protect=settings.protect,
+            function_name=lambda_name(f"{prefix}-{name}"),
+            package=archives[name],
+            plan=plan,
+        ))
+    if storage is not None and storage.pending:
+        storage.connect_functions({n: functions[n] for n in storage.pending})
+    pulumi.export("functions", {n: {"function_name": f.function.name, "arn": f.arn} for n, f in functions.items()})

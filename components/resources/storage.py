@@ -16,7 +16,15 @@ Contract (pulumi-aws v7, type token ``ampliform:index:Storage``):
 - the bucket's documents as the budget placed them: inline ones as ``RolePolicy``, the spill as managed
   ``iam.Policy`` + ``RolePolicyAttachment``, bound to the real bucket ARN — never the role's
   ``inline_policies``;
-- ``protect=True`` (prod): buckets protected and retained on delete; otherwise ``force_destroy``.
+- ``protect=True`` (prod): buckets protected and retained on delete; otherwise ``force_destroy``;
+- functions (`ampliform.resources.function.Function`): their roles' grants go through `Function.policies`, and
+  each bucket's triggers become exactly one ``aws.s3.BucketNotification`` (``<name>-<bucket>-notifications``:
+  created events → ``on_upload``, removed → ``on_delete``, with the triggers' prefix/suffix filters), after one
+  ``aws.lambda_.Permission`` per (bucket, function) letting ``s3.amazonaws.com`` invoke the function for that
+  bucket's ARN and this account only (``source_account``) — the notification depends on the permissions, so
+  S3 can check the destination. A function declared in the definition may be given later, with
+  `connect_functions` (the stack program builds Storage, then the functions with the buckets' names in their
+  environment, then connects them); one not declared must come in `StorageArgs.functions`.
 Children are named ``<name>-...`` and parented to the component; `register_outputs` comes last.
 """
 
@@ -38,7 +46,9 @@ from ampliform.naming import slug
 from ampliform.plan.backend import BackendPlan, CompiledBucket, plan_backend
 from ampliform.plan.contributions import storage_contributor
 from ampliform.resources.auth import Auth
+from ampliform.resources.function import Function
 from ampliform.resources.policies import PolicyOwner, RoleRef
+from ampliform.resources.triggers import create_triggers
 from ampliform.roles import function_role, role_kind
 
 CORS_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
@@ -62,9 +72,11 @@ class StorageArgs:
     """The `Auth` whose roles receive the signed-in, guest and group policies. Required when any rule names
     guest, authenticated, entity or groups."""
 
-    functions: Mapping[str, RoleRef | PolicyOwner] = field(default_factory=dict)
-    """The functions `resource` rules name: function name → the owner of its role's budget (a Function's
-    `policies`), or a role made elsewhere (Role, role name or ARN; its budget is then this Storage's alone)."""
+    functions: Mapping[str, Function | RoleRef | PolicyOwner] = field(default_factory=dict)
+    """The functions `resource` rules and triggers name: function name → the `Function` (its role's budget
+    owner and its ARN, for triggers), the owner of its role's budget (a Function's `policies`), or a role made
+    elsewhere (Role, role name or ARN; its budget is then this Storage's alone). Functions the definition
+    declares may instead come later, through `Storage.connect_functions`."""
 
     cors_origins: Sequence[str] = ()
     """Origins of the buckets' CORS rule (no CORS configuration when empty)."""
@@ -135,6 +147,8 @@ class Storage(pulumi.ComponentResource):
         owners = self._owners(definition)
         # every bucket's grants spend the roles' budgets before any resource exists
         placed = {bucket: self._place(bucket, owners) for bucket in self.compiled}
+        self._functions = {n: f for n, f in args.functions.items() if isinstance(f, Function)}
+        self.pending = sorted(self._pending(definition, owners))
         default = definition.default_bucket
         assert default is not None  # plan_backend checked: exactly one default
         self.default_bucket = default.name
@@ -148,6 +162,11 @@ class Storage(pulumi.ComponentResource):
             renamed = [f"{name}-{slug(old)}" for old in spec.renamed_from]
             for owner, (contributions, placements) in placed[spec.name]:
                 owner.create(f"{name}-{slug(spec.name)}", contributions, placements, arns, self, renamed)
+        self._name = name
+        self.notifications: dict[str, aws.s3.BucketNotification] = {}
+        self.permissions: dict[tuple[str, str], aws.lambda_.Permission] = {}
+        if not self.pending:
+            self._create_triggers()
         self.register_outputs({
             "default_bucket": self.default_bucket,
             "bucket_names": self.bucket_names,
@@ -174,6 +193,44 @@ class Storage(pulumi.ComponentResource):
         return [{"name": n, "bucket_name": r.bucket.bucket, "aws_region": self.region,
                  "paths": self.compiled[n].paths} for n, r in self.resources.items()]
 
+    def connect_functions(self, functions: Mapping[str, Function]) -> None:
+        """Connect the declared functions given later: their roles' grants (through `Function.policies`, in the
+        plan's order), then each bucket's notification and permissions. Every pending function at once."""
+        missing = [n for n in self.pending if n not in functions]
+        unknown = [n for n in functions if n not in self.pending]
+        DefinitionError.raise_if(
+            [Problem(f"Storage still needs function {n!r}", "Storage.connect_functions",
+                     "Pass every function the definition's rules and triggers name.") for n in missing]
+            + [Problem(f"Storage does not wait for function {n!r}", "Storage.connect_functions",
+                       f"Pass only: {', '.join(self.pending) or 'nothing (all connected)'}.") for n in unknown])
+        owners = {function_role(n): f.policies for n, f in functions.items()}
+        placed = {b: self._place(b, owners, roles=set(owners)) for b in self.compiled}
+        for spec in self.definition.buckets:
+            arns = {self.compiled[spec.name].arn: self.resources[spec.name].bucket.arn}
+            renamed = [f"{self._name}-{slug(old)}" for old in spec.renamed_from]
+            for owner, (contributions, placements) in placed[spec.name]:
+                owner.create(f"{self._name}-{slug(spec.name)}", contributions, placements, arns, self, renamed)
+        self._functions.update(functions)
+        self.pending = []
+        self._create_triggers()
+
+    def _pending(self, definition: Definition, owners: Mapping[str, PolicyOwner]) -> set[str]:
+        """Declared functions a rule or trigger needs that were not given yet."""
+        needed = {role_kind(key)[1] for bucket in self.compiled.values() for key in bucket.roles
+                  if role_kind(key)[0] == "function" and key not in owners}
+        needed |= {t.function for triggers in self.plan.triggers.values() for t in triggers
+                   if t.function not in self._functions}
+        return needed
+
+    def _create_triggers(self) -> None:
+        """Each bucket's triggers: its permissions and its one notification (`ampliform.resources.triggers`)."""
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        for bucket, triggers in self.plan.triggers.items():
+            notification, permissions = create_triggers(f"{self._name}-{slug(bucket)}", self.resources[bucket].bucket,
+                                                        triggers, self._functions, account, self)
+            self.notifications[bucket] = notification
+            self.permissions.update({(bucket, f): p for f, p in permissions.items()})
+
     def _owners(self, definition: Definition) -> dict[str, PolicyOwner]:
         """The owner of each role the plan grants: Auth for identity-pool roles, the function's for its role."""
         owners: dict[str, PolicyOwner] = {}
@@ -182,16 +239,23 @@ class Storage(pulumi.ComponentResource):
         limits = self.plan.limits
         for function, ref in self.args.functions.items():
             key = function_role(function)
-            owners[key] = ref if isinstance(ref, PolicyOwner) else PolicyOwner({key: ref}, limits)
+            if isinstance(ref, Function):
+                owners[key] = ref.policies
+            else:
+                owners[key] = ref if isinstance(ref, PolicyOwner) else PolicyOwner({key: ref}, limits)
+        declared = set(definition.functions)
         problems = [_missing_role(definition, bucket.name, key, self.args.auth is not None)
-                    for bucket in self.compiled.values() for key in bucket.roles if key not in owners]
+                    for bucket in self.compiled.values() for key in bucket.roles
+                    if key not in owners and not (role_kind(key)[0] == "function" and role_kind(key)[1] in declared)]
         DefinitionError.raise_if(dict.fromkeys(problems))
         return owners
 
-    def _place(self, bucket: str, owners: Mapping[str, PolicyOwner]
+    def _place(self, bucket: str, owners: Mapping[str, PolicyOwner], roles: set[str] | None = None
                ) -> list[tuple[PolicyOwner, tuple[list[Contribution], list[list[Placement]]]]]:
-        """One bucket's contributions, placed with the owner of each role (the plan's, in the plan's order)."""
-        mine = [c for c in self.plan.contributions if c.contributor == storage_contributor(bucket)]
+        """One bucket's contributions, placed with the owner of each role (the plan's, in the plan's order);
+        roles without an owner yet (functions connected later) wait; `roles` limits it to those roles."""
+        mine = [c for c in self.plan.contributions if c.contributor == storage_contributor(bucket)
+                and c.role in owners and (roles is None or c.role in roles)]
         by_owner: dict[int, tuple[PolicyOwner, list[Contribution]]] = {}
         for contribution in mine:
             owner = owners[contribution.role]
