@@ -67,6 +67,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
             out["uris"] = {"GRAPHQL": f"https://{args.name}.appsync-api.{REGION}.amazonaws.com/graphql"}
         elif args.typ == "aws:appsync/function:Function":
             out["functionId"] = f"{args.name}-fid"
+        elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            out["arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{out.get('name') or args.name}"
+        elif args.typ == "aws:ssm/parameter:Parameter":
+            out["arn"] = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{str(out.get('name') or args.name).lstrip('/')}"
+        elif args.typ == "aws:lambda/function:Function":
+            out["name"] = out.get("name") or args.name
+            out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{out['name']}"
         else:
             out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
         return rid, out
