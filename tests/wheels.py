@@ -29,7 +29,8 @@ def binary_wheel(folder: Path, name: str = "tinybin", version: str = "1.0", tag:
         f"{package}/__init__.py": b"VALUE = 42\n",
         f"{package}/_native.so": b"\x7fELF stand-in for a compiled extension\n",
         f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
-        f"{dist}/WHEEL": f"Wheel-Version: 1.0\nGenerator: ampliform-tests\nRoot-Is-Purelib: false\nTag: {tag}\n".encode(),
+        f"{dist}/WHEEL": (f"Wheel-Version: 1.0\nGenerator: ampliform-tests\nRoot-Is-Purelib: false\n"
+                          f"Tag: {tag}\n").encode(),
     }
     record = "".join(f"{path},{_record(data)},{len(data)}\n" for path, data in files.items()) + f"{dist}/RECORD,,\n"
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,10 @@
 Contract: `attached_documents(result)` reads a mock run's result (`ampliform.program.runner`) and returns,
 per role key, the policy documents the program attached to it (inline ``RolePolicy`` documents and managed
 ``iam.Policy`` documents attached with ``RolePolicyAttachment``), roles known by their ``ampliform:role``
-tag. `attached_size(policy)` measures one attached policy as IAM counts it, bucket-ARN placeholders counted
-at the longest bucket ARN (`iam.budget.WORST_CASE_BUCKET_ARN`), so it can be compared with the budget.
+tag. `attached_size(policy, worst_cases)` measures one attached policy as IAM counts it, each ARN placeholder
+counted at its resource's longest ARN (`worst_case_arns(result)`: buckets at `iam.budget.WORST_CASE_BUCKET_ARN`,
+log groups and SSM parameters as the plan counts them; a placeholder not given counts as a bucket's), so it
+can be compared with the budget.
 `render(result, settings, definition, backend)` is the text: a header, the resource tree, the access matrix
 (`ampliform.review.matrix`, over the policies actually attached), the functions with their triggers and
 schedules (`ampliform.functions.summary`), and the policy budget per role — the budget owner's numbers
@@ -22,6 +24,7 @@ from ampliform.functions.summary import function_lines
 from ampliform.iam.budget import WORST_CASE_ARN_LENGTH, WORST_CASE_BUCKET_ARN
 from ampliform.iam.document import size_of
 from ampliform.plan.backend import BackendPlan
+from ampliform.plan.contributions import log_group_placeholder, parameter_placeholder
 from ampliform.program.placeholders import PLACEHOLDER, placeholder
 from ampliform.review.data_access import OPERATIONS, DataCell, callers, data_matrix
 from ampliform.review.matrix import access_matrix
@@ -63,10 +66,28 @@ def attached_documents(result: dict[str, Any]) -> dict[str, list[tuple[str, str]
             if role in (ROLE_AUTHENTICATED, ROLE_GUEST) or role.startswith(("group:", "function:"))}
 
 
-def attached_size(policy: str) -> int:
-    """A policy's size as IAM counts it, bucket-ARN placeholders counted at the longest bucket ARN."""
-    text = PLACEHOLDER.sub(lambda m: WORST_CASE_BUCKET_ARN if m.group(2) == "arn" else m.group(0), policy)
-    return size_of(json.loads(text))
+def attached_size(policy: str, worst_cases: dict[str, int] | None = None) -> int:
+    """A policy's size as IAM counts it, ARN placeholders counted at their longest (see the module docstring)."""
+
+    def longest(match: Any) -> str:
+        if match.group(2) != "arn":
+            return str(match.group(0))
+        return "a" * (worst_cases or {}).get(match.group(1), len(WORST_CASE_BUCKET_ARN))
+
+    return size_of(json.loads(PLACEHOLDER.sub(longest, policy)))
+
+
+def worst_case_arns(result: dict[str, Any]) -> dict[str, int]:
+    """The longest ARN of each resource a policy may name (buckets, log groups, SSM parameters), by name."""
+    out: dict[str, int] = {}
+    for r in result["resources"]:
+        if r["type"] == "aws:s3/bucket:Bucket":
+            out[r["name"]] = len(WORST_CASE_BUCKET_ARN)
+        elif r["type"] == "aws:cloudwatch/logGroup:LogGroup":
+            out[r["name"]] = log_group_placeholder("").worst_case
+        elif r["type"] == "aws:ssm/parameter:Parameter":
+            out[r["name"]] = parameter_placeholder("", str(r["inputs"].get("name", "")).rsplit("/", 1)[-1]).worst_case
+    return out
 
 
 def bucket_arns(result: dict[str, Any]) -> dict[str, str]:
