@@ -101,7 +101,7 @@ def pick_bucket(defn: Definition, name: str | None) -> BucketSpec:
 def check_role(defn: Definition, role: str) -> None:
     """`role` must be one of the roles the definition has."""
     functions = {function_role(r.resource) for b in defn.buckets for rules in (b.access or {}).values()
-                 for r in rules if isinstance(r, ResourceRule)}
+                 for r in rules if isinstance(r, ResourceRule)} | {function_role(f) for f in defn.functions}
     known = [ROLE_AUTHENTICATED, ROLE_GUEST, *(group_role(g) for g in defn.auth.groups), *sorted(functions)]
     if role not in known:
         raise DefinitionError(Problem(f"unknown role {role!r}", "--as", f"Use one of: {', '.join(known)}."))

@@ -45,8 +45,11 @@ def summarise(source: str, plan: BackendPlan) -> dict[str, Any]:
             "buckets": {b.name: {"paths": len(b.access or {}), "roles": sorted(plan.buckets[b.name].roles)}
                         for b in defn.buckets},
             "models": list(defn.data.models) if defn.data is not None else [],
-            "functions": {name: {"triggers": [t.describe() for ts in plan.triggers.values() for t in ts
-                                              if t.function == name]} for name in defn.functions},
+            "functions": {name: {"triggers": [f"{t.bucket} {t.describe()}" for ts in plan.triggers.values()
+                                              for t in ts if t.function == name],
+                                 "schedule": (f"{spec.schedule_spec.expression} ({spec.schedule_spec.timezone})"
+                                              if spec.schedule_spec else None)}
+                          for name, spec in defn.functions.items()},
             "budgets": {role: budget.to_json() for role, budget in plan.budgets.items()}}
 
 
@@ -59,7 +62,7 @@ def render(summary: dict[str, Any]) -> str:
         rows.append(["data", f"{len(summary['models'])} model{'s' if len(summary['models']) != 1 else ''}",
                      "", ", ".join(summary["models"])])
     for name, f in summary.get("functions", {}).items():
-        rows.append(["function", name, "", "; ".join(f["triggers"]) or "no trigger"])
+        rows.append(["function", name, f["schedule"] or "", "; ".join(f["triggers"]) or "no trigger"])
     lines += table(rows)
     if summary["budgets"]:
         lines += ["", "policy budget per role (inline characters used of the room; managed policies of the quota)"]

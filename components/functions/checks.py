@@ -86,7 +86,8 @@ def used_functions(definition: Definition) -> set[str]:
 
 
 def _name_problems(definition: Definition) -> list[Problem]:
-    problems, slugs = [], {}
+    problems: list[Problem] = []
+    slugs: dict[str, str] = {}
     for name in definition.functions:
         at = where("functions", name)
         if not NAME.match(name):

@@ -32,6 +32,7 @@ Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -65,6 +66,11 @@ def packages(plan: BackendPlan, settings: Settings, project_dir: Path) -> dict[s
     """Every function's archive, after checking that the stack holds each secret a function lists."""
     DefinitionError.raise_if(secret_problems(plan.definition, settings.secrets, f"stacks/Pulumi.{settings.stack}.yaml"))
     return {name: build_package(name, spec, project_dir) for name, spec in plan.definition.functions.items()}
+
+
+def _secret(secrets: pulumi.Output[Any], name: str) -> pulumi.Output[str]:
+    """One value of ``ampliform:secrets`` (still a Pulumi secret)."""
+    return secrets.apply(lambda values: str(values[name]))
 
 
 def main(project_dir: Path) -> None:
@@ -136,7 +142,7 @@ def main(project_dir: Path) -> None:
             name=name,
             project_dir=project_dir,
             environment={env: names[bucket] for env, bucket in bucket_environment(definition, name).items()},
-            secrets={s: secrets.apply(lambda values, s=s: values[s]) for s in spec.secrets} if secrets else {},
+            secrets={s: _secret(secrets, s) for s in spec.secrets} if secrets is not None else {},
             log_retention_days=settings.log_retention_days,
             protect=settings.protect,
             function_name=lambda_name(f"{prefix}-{name}"),

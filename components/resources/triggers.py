@@ -39,7 +39,7 @@ def create_triggers(prefix: str, bucket: aws.s3.Bucket, triggers: Sequence[Plann
     return notification, permissions
 
 
-def _configuration(trigger: PlannedTrigger, index: int, function: Function) -> dict[str, Any]:
+def _configuration(trigger: PlannedTrigger, index: int, function: Function) -> Any:
     """One Lambda configuration of the notification."""
     out: dict[str, Any] = {"id": f"{trigger.event}-{slug(trigger.function)}-{index}",
                            "lambda_function_arn": function.arn, "events": [trigger.s3_event]}
