@@ -17,8 +17,9 @@ an archive over Lambda's limits, a file linking out of the project):
 - cached by content in `cache_dir` (default ``<project>/.ampliform-cache``, or ``$AMPLIFORM_CACHE_DIR``;
   git-ignored): the installed dependencies by a hash of the requirements, runtime, architecture and
   package source (pip's ``PIP_INDEX_URL``/``PIP_EXTRA_INDEX_URL``/``PIP_FIND_LINKS``/``PIP_NO_INDEX`` and
-  `pip_args`), the archive by a hash of every source file and that key — a second build installs and
-  zips nothing. Pure of pulumi: the Function component hands the archive to Lambda.
+  `pip_args`), the archive by a hash of the handler's files and that key (with its SHA-256 and sizes beside
+  it, ``<archive>.json``) — a second build installs, zips and reads nothing but the handler's own files.
+  Pure of pulumi: the Function component hands the archive to Lambda.
 """
 
 from __future__ import annotations
@@ -82,18 +83,23 @@ def build_package(name: str, spec: FunctionSpec, project_dir: str | Path, cache_
     if entry.language == "python" and requirements.is_file() and _has_requirements(requirements):
         deps_key = _deps_key(requirements, spec, entry.runtime or "", pip_args)
         deps_dir = _install(name, requirements, cache / "deps" / deps_key, spec, entry.runtime or "", pip_args)
-    files = dict(_deps_files(deps_dir)) if deps_dir else {}
-    files.update(sources)  # the handler's own files win over a dependency's
-    digest = hashlib.sha256(json.dumps([deps_key, [(a, _file_digest(p), _mode(p)) for a, p in sorted(files.items())]])
+    # installed dependencies never change under their key: only the handler's own files are hashed
+    digest = hashlib.sha256(json.dumps([deps_key, [(a, _file_digest(p), _mode(p)) for a, p in sorted(sources.items())]])
                             .encode()).hexdigest()
     archive = cache / "packages" / f"{name}-{digest[:32]}.zip"
-    if not archive.is_file():
+    facts = archive.with_suffix(".json")
+    if not (archive.is_file() and facts.is_file()):
+        files = dict(_deps_files(deps_dir)) if deps_dir else {}
+        files.update(sources)  # the handler's own files win over a dependency's
         _write_zip(archive, files, name)
-    data = archive.read_bytes()
-    _check_size(name, len(data), sum(p.stat().st_size for p in files.values()))
-    installed = tuple(sorted(d.name.removesuffix(".dist-info") for d in deps_dir.glob("*.dist-info"))
-                      ) if deps_dir else ()
-    return Package(archive, hashlib.sha256(data).hexdigest(), installed)
+        installed = sorted(d.name.removesuffix(".dist-info") for d in deps_dir.glob("*.dist-info")) if deps_dir else []
+        data = archive.read_bytes()
+        facts.write_text(json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "zipped": len(data),
+                                     "unzipped": sum(p.stat().st_size for p in files.values()),
+                                     "dependencies": installed}))
+    known = json.loads(facts.read_text())
+    _check_size(name, known["zipped"], known["unzipped"])
+    return Package(archive, known["sha256"], tuple(known["dependencies"]))
 
 
 def _source_files(name: str, folder: Path, root: Path) -> dict[str, Path]:
