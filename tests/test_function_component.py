@@ -14,6 +14,7 @@ from conftest import ACCOUNT, REGION, run
 from iam_lint import lint
 
 from ampliform.errors import DefinitionError
+from ampliform.functions.names import bucket_environment
 from ampliform.functions.packaging import build_package
 from ampliform.plan.backend import plan_backend
 from ampliform.resources.auth import Auth, AuthArgs
@@ -181,3 +182,54 @@ def test_connect_functions_wants_every_pending_function(mocks, root):
             storage.connect_functions({})
 
     run(program)
+
+
+def test_triggers_match_what_amplify_generates_for_the_same_input(mocks, tmp_path, monkeypatch):
+    """Amplify's storage-triggers reference: created events → onUpload, removed → onDelete, no filter, S3 invoking
+    each function for the bucket's ARN and the account; the upload function's bucket variable name. (Amplify's
+    case is an upload loop — its upload function writes where every upload fires it — which ampliform refuses
+    unless declared: `allow_loop`.)"""
+    reference = json.loads((Path(__file__).parent / "reference" / "amplify" / "functions" /
+                            "storage-triggers.json").read_text())
+    amplify, given = reference["amplify"]["triggers"], reference["input"]
+    functions = {name: {"handler": f"functions/{name}/handler.mjs"} for name in given["triggers"].values()}
+    for name in functions:
+        (tmp_path / "functions" / name).mkdir(parents=True)
+        (tmp_path / "functions" / name / "handler.mjs").write_text("export const handler = async () => {};\n")
+    monkeypatch.setenv("AMPLIFORM_CACHE_DIR", str(tmp_path / "cache"))
+    access = {path: [{"allow": r["who"], "to": r["actions"], **({"entity": "identity"} if r["who"] == "entity" else {}),
+                      **({"resource": r["function"]} if r["who"] == "resource" else {})} for r in rules]
+              for path, rules in given["access"].items()}
+    definition = {"storage": {"name": given["name"], "access": access,
+                              "triggers": {"on_upload": given["triggers"]["onUpload"],
+                                           "on_delete": given["triggers"]["onDelete"]}},
+                  "functions": functions}
+    with pytest.raises(DefinitionError, match="upload loop: function 'onUploadHandler'"):
+        plan_backend(definition, project_dir=tmp_path)
+    definition["storage"]["triggers"]["on_upload"] = {"function": given["triggers"]["onUpload"], "allow_loop": True}
+    plan = plan_backend(definition, project_dir=tmp_path)
+
+    def program() -> None:
+        storage = Storage("s", StorageArgs(plan=plan, auth=Auth("a", AuthArgs())))
+        storage.connect_functions({n: Function(f"f-{n}", FunctionArgs(spec=plan.definition.functions[n], name=n,
+                                                                      project_dir=tmp_path, plan=plan,
+                                                                      function_name=n))
+                                   for n in storage.pending})
+
+    run(program)
+    (notification,) = mocks.by_type("aws:s3/bucketNotification:BucketNotification")
+    ours = {c["lambdaFunctionArn"].rsplit(":", 1)[1]: (c["events"], c.get("filterPrefix"), c.get("filterSuffix"))
+            for c in notification.inputs["lambdaFunctions"]}
+    theirs = {e["function"]: (c["events"], None, None) for e in amplify["events"] for c in e["configurations"]}
+    assert ours == theirs
+    permissions = {p.inputs["function"]: p.inputs for p in mocks.by_type("aws:lambda/permission:Permission")}
+    for expected in amplify["lambda_permissions"]:
+        mine = permissions[expected["FunctionName"].rsplit(":", 1)[1]]
+        assert (mine["action"], mine["principal"]) == (expected["Action"], expected["Principal"])
+        assert mine["sourceAccount"] == ACCOUNT and mine["sourceArn"].startswith("arn:aws:s3:::")
+    # the variables the stack program passes (the buckets a function has rules on), named as Amplify names them
+    for name in functions:
+        amplify_env = set(amplify["functions"][name]["environment"]) - {"AMPLIFY_SSM_ENV_CONFIG"}
+        assert set(bucket_environment(plan.definition, name)) == amplify_env
+    assert amplify_env == set() and bucket_environment(plan.definition, "onUploadHandler") == {
+        "MY_PROJECT_FILES_BUCKET_NAME": "myProjectFiles"}
