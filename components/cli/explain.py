@@ -65,7 +65,7 @@ def explain_model(defn: Definition, caller: str, operation: str, model: str, as_
     if caller not in known:
         raise DefinitionError(Problem(f"unknown caller {caller!r} for Data", "--as",
                                       f"Use one of: {', '.join(known)}."))
-    plan = plan_backend(defn)
+    plan = plan_backend(defn, project_dir=None)
     result = explain_data(defn, role_documents(plan), DATA_API.text, caller, operation, model)
     if as_json:
         emit_json(result)

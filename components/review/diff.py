@@ -80,7 +80,7 @@ def load_pair(old_path: str | Path, new_path: str | Path, limits: Limits | None 
     problems: list[Problem] = []
     for path in (old_path, new_path):
         try:
-            planned.append(plan_backend(load_definition(path), limits=limits))
+            planned.append(plan_backend(load_definition(path), limits=limits, project_dir=None))
         except DefinitionError as error:
             problems.extend(_in_file(p, str(path)) for p in error.problems)
     DefinitionError.raise_if(problems)
@@ -96,7 +96,8 @@ def _in_file(problem: Problem, path: str) -> Problem:
 def diff_definitions(old: Definition, new: Definition, compat: bool = False) -> list[Change]:
     """Every storage access change from `old` to `new`, sorted by bucket, role and path."""
     limits = Limits(compat=compat)
-    return storage_changes(plan_backend(old, limits=limits), plan_backend(new, limits=limits))
+    return storage_changes(plan_backend(old, limits=limits, project_dir=None),
+                           plan_backend(new, limits=limits, project_dir=None))
 
 
 def storage_changes(old_plan: BackendPlan, new_plan: BackendPlan) -> list[Change]:
