@@ -213,3 +213,22 @@ def test_secrets_are_parameters_whose_values_never_show(offline_pip, tmp_path):
     done = CliRunner().invoke(main, ["preview", "--project-dir", str(project)])
     assert done.exit_code == 2
     assert "error: function 'thumbnailer' needs secret 'SERVICE_TOKEN', which the stack does not hold" in done.stderr
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_document_of_the_example_program_passes_parliament(offline_pip, stack):
+    from conftest import run_program, stack_mocks
+    from iam_lint import lint
+
+    from ampliform.definition.settings import read_stack_file
+
+    mocks = stack_mocks(stack)
+    config, _ = read_stack_file(EXAMPLE, stack)
+    exports = run_program(EXAMPLE / "__main__.py", config)
+    assert set(exports["functions"]) == {"thumbnailer", "sweeper"}
+    documents = [(r.name, json.loads(r.inputs.get("policy") or r.inputs["assumeRolePolicy"]))
+                 for r in mocks.resources if r.typ in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/role:Role",
+                                                       "aws:iam/policy:Policy", "aws:s3/bucketPolicy:BucketPolicy")]
+    assert any(name.endswith("fn-thumbnailer-role") for name, _ in documents)
+    for name, document in documents:
+        assert lint(document) == [], name
