@@ -90,7 +90,7 @@ def test_exactly_one_role_attachment_with_token_mapping(mocks):
     pool_id = f"{REGION}_a-user-pool"
     assert mapping["identityProvider"] == f"cognito-idp.{REGION}.amazonaws.com/{pool_id}:a-client-id"
     (provider,) = mocks.by_type(IDENTITY_POOL)[0].inputs["cognitoIdentityProviders"]
-    assert provider == {"clientId": "a-client-id", "serverSideTokenCheck": False,
+    assert provider == {"clientId": "a-client-id", "serverSideTokenCheck": True,
                         "providerName": f"cognito-idp.{REGION}.amazonaws.com/{pool_id}"}
 
 

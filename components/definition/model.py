@@ -11,18 +11,13 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag
 
+from ampliform.definition.auth import AuthSpec
 from ampliform.definition.base import StrictModel
 from ampliform.definition.data import DataSpec
 from ampliform.definition.functions import FunctionSpec
 from ampliform.definition.storage import BucketSpec
 
-
-class AuthSpec(StrictModel):
-    """`auth:` — Cognito settings the access rules depend on."""
-
-    groups: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
-        default=(), description="User-pool groups; precedence is list order (the first wins)."
-    )
+__all__ = ["AuthSpec", "Definition", "Storage"]
 
 
 def _storage_shape(value: Any) -> str:
@@ -38,7 +33,7 @@ Storage = Annotated[
 class Definition(StrictModel):
     """`auth`, `storage`, `data` and `functions` of one backend."""
 
-    auth: AuthSpec = Field(default_factory=AuthSpec, description="Auth settings (groups).")
+    auth: AuthSpec = Field(default_factory=AuthSpec, description="Auth (ampliform.definition.auth).")
     storage: Storage | None = Field(default=None, description="One bucket, or a list with one default.")
     data: DataSpec | None = Field(default=None, description="Data models.")
     functions: dict[str, FunctionSpec] = Field(default_factory=dict, description="Lambda functions by name.")

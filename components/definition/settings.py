@@ -24,12 +24,13 @@ import difflib
 import json
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from ampliform.definition.auth_settings import AUTH_KEYS, AUTH_TEXT_KEYS, AuthSettings, parse_auth_settings
 from ampliform.definition.functions import LogRetention
 from ampliform.definition.load import parse_model, read_document
 from ampliform.errors import DefinitionError, Problem
@@ -91,6 +92,8 @@ class Settings:
     log_retention_days: int = DEV_LOG_RETENTION_DAYS
     secrets: tuple[str, ...] = ()
     """The names of the secrets the stack holds (never their values)."""
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    """The auth keys (`ampliform.definition.auth_settings`): OAuth URLs, domain, credentials, threat protection."""
 
     @property
     def amplify_compat(self) -> bool:
@@ -106,7 +109,8 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "",
     at = f"{source}: " if source else ""
     problems: list[Problem] = []
     raw: dict[str, Any] = {}
-    allowed = list(StackConfig.model_fields)
+    auth_raw: dict[str, Any] = {}
+    allowed = [*StackConfig.model_fields, *AUTH_KEYS]
     for full_key, value in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
@@ -118,6 +122,9 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "",
             problems.append(Problem(f"unknown setting `{full_key}`", f"{at}{full_key}",
                                     f"{hint}Allowed: {known}."))
             continue
+        if key in AUTH_KEYS:
+            auth_raw[key] = value if key in AUTH_TEXT_KEYS else _decode(value)
+            continue
         raw[key] = value if key in _TEXT_KEYS else _decode(value)
     region = config.get("aws:region")
     if not region:
@@ -126,10 +133,13 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "",
     elif not _REGION.match(region):
         problems.append(Problem(f"invalid AWS region {region!r}", f"{at}aws:region",
                                 "Use a region code such as eu-west-1 or us-east-1."))
+    env = raw.get("env") if raw.get("env") in ("dev", "prod") else ("prod" if stack == "prod" else "dev")
+    auth, auth_problems = parse_auth_settings(auth_raw, secret_keys or (), at, str(env))
     parsed = _parse(raw, at, problems)
     if parsed is None:
-        raise DefinitionError(problems)
-    settings = _resolve(parsed, stack, region or "")
+        raise DefinitionError([*problems, *auth_problems])
+    settings = replace(_resolve(parsed, stack, region or ""), auth=auth)
+    problems.extend(auth_problems)
     problems.extend(_check_origins(settings, at, explicit=parsed.corsOrigins is not None))
     problems.extend(_check_secrets(parsed.secrets, at, secret_keys))
     DefinitionError.raise_if(problems)

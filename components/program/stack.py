@@ -37,7 +37,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ampliform.auth.check import auth_settings_problems
+from ampliform.auth.plan import AuthPlan, plan_auth
 from ampliform.definition.load import load_definition
+from ampliform.definition.model import Definition
 from ampliform.definition.settings import NAMESPACE, Settings, parse_settings
 from ampliform.errors import DefinitionError
 from ampliform.functions.checks import secret_problems
@@ -45,6 +48,7 @@ from ampliform.functions.names import bucket_environment, lambda_name
 from ampliform.functions.packaging import Package, build_package
 from ampliform.naming import slug
 from ampliform.plan.backend import BackendPlan, guest_access_needed, limits_of, plan_backend
+from ampliform.program.placeholders import placeholder
 from ampliform.resources.auth import Auth, AuthArgs
 from ampliform.resources.data import Data, DataArgs
 from ampliform.resources.function import Function, FunctionArgs
@@ -73,20 +77,38 @@ def _secret(secrets: pulumi.Output[Any], name: str) -> pulumi.Output[str]:
     return secrets.apply(lambda values: str(values[name]))
 
 
+def plan_stack(definition: Definition, settings: Settings, project_dir: Path | None = None
+               ) -> tuple[BackendPlan, AuthPlan]:
+    """The backend plan and the auth plan of one stack, or one `DefinitionError` with every problem of both."""
+    auth_problems = auth_settings_problems(definition.auth, settings)
+    try:
+        plan = plan_backend(definition, limits=limits_of(settings), project_dir=project_dir,
+                            require_declared_functions=project_dir is not None)
+    except DefinitionError as error:
+        raise DefinitionError([*error.problems, *auth_problems]) from None
+    return plan, plan_auth(definition.auth, settings, pulumi.get_project(), pulumi.get_stack())
+
+
+def offline_credentials(auth: AuthPlan) -> dict[str, str]:
+    """Placeholders for the credentials the settings hold encrypted (an offline preview cannot decrypt them)."""
+    credentials = [c for p in auth.providers for c in p.credentials.values()] + list(auth.login_providers.values())
+    return {c.key: placeholder(*c.key.rsplit(".", 1)) for c in credentials if c.value is None}
+
+
 def main(project_dir: Path) -> None:
     """Build the stack's backend (see the module docstring)."""
     settings = settings_from_pulumi()
     definition = load_definition(project_dir / settings.definition)
-    plan = plan_backend(definition, limits=limits_of(settings), project_dir=project_dir,
-                        require_declared_functions=True)
+    plan, auth_plan = plan_stack(definition, settings, project_dir)
     archives = packages(plan, settings, project_dir)
     prefix = f"{pulumi.get_project()}-{pulumi.get_stack()}"
 
     auth = Auth(f"{prefix}-auth", AuthArgs(
-        groups=definition.auth.groups,
+        plan=auth_plan,
         guest_access=guest_access_needed(definition),
         protect=settings.protect,
         policy_limits=plan.limits,
+        credentials=offline_credentials(auth_plan),
     ))
     region = aws.get_region_output().region
     client_auth = auth.client_settings()
@@ -151,4 +173,6 @@ def main(project_dir: Path) -> None:
         ))
     if storage is not None and storage.pending:
         storage.connect_functions({n: functions[n] for n in storage.pending})
+    if auth.pending:
+        auth.connect_functions({n: functions[n] for n in auth.pending})
     pulumi.export("functions", {n: {"function_name": f.function.name, "arn": f.arn} for n, f in functions.items()})

@@ -1,26 +1,34 @@
-"""Auth: Cognito user pool (email sign-in), web client, identity pool and the IAM roles it hands out.
+"""Auth: the Cognito user pool and everything around it, and the IAM roles the identity pool hands out.
 
-Contract (pulumi-aws v7, type token ``ampliform:index:Auth``):
-- a user pool with email as the username, a strong password policy, email verification and recovery;
-  ``protect=True`` turns on deletion protection and Pulumi's ``protect``;
-- one web client without a secret (SRP sign-in, refresh tokens, no user-existence errors);
-- one identity pool: classic flow off, unauthenticated identities only when ``guest_access`` is set;
+Contract (pulumi-aws v7, type token ``ampliform:index:Auth``): built from an `ampliform.auth.plan.AuthPlan`
+(`AuthArgs.plan`; without one, Amplify's default: email sign-in with `AuthArgs.groups`):
+- the user pool with the plan's arguments (sign-in attributes, schema, MFA, recovery, templates, admin-only
+  sign-up, threat protection), the SES sender (``source_arn`` of the from address's identity), the SNS role
+  Cognito sends SMS with when the plan needs one (`ampliform.resources.auth_parts`), its tags;
+  ``protect=True`` turns on deletion protection and Pulumi's ``protect`` and ``retain_on_delete`` (also on
+  the identity pool and the user groups);
+- the identity providers (credentials as Pulumi secrets where secret) and, with OAuth, the hosted-UI domain;
+- one web client without a secret, with the plan's flows, scopes, URLs and providers (after the providers);
+- one identity pool: classic flow off, the server-side token check on, unauthenticated identities only when
+  ``guest_access`` is set, the plan's login providers;
 - the authenticated role, the guest (unauthenticated) role only when ``guest_access`` is set, and one role
   per group with a user-pool group (precedence = declaration order, 0 = first = wins);
-- exactly one ``IdentityPoolRoleAttachment`` with token-based role mapping (ambiguous → authenticated role).
+- exactly one ``IdentityPoolRoleAttachment`` with token-based role mapping (ambiguous → authenticated role);
+- the plan's Lambda triggers (``lambda_config``), each function allowed to be invoked by this pool only
+  (`ampliform.resources.auth_parts.trigger_permissions`).
 
-Every role trusts ``cognito-identity.amazonaws.com`` only with both conditions Cognito requires:
-``StringEquals aud = <this identity pool>`` and
-``ForAnyValue:StringLike amr = authenticated|unauthenticated``.
-Roles carry no permissions of their own: Storage and Data attach policies to them, through `Auth.policies`
+Every identity-pool role trusts ``cognito-identity.amazonaws.com`` only with both conditions Cognito requires:
+``StringEquals aud = <this identity pool>`` and ``ForAnyValue:StringLike amr = authenticated|unauthenticated``.
+Roles carry no permissions of their own: Storage and Data attach policies to them through `Auth.policies`
 (`ampliform.resources.policies.PolicyOwner`), the one owner of each of these roles' budgets. `Auth.roles`
-maps the role keys (``authenticated``, ``guest``, ``group:<name>``) to the roles.
+maps the role keys (``authenticated``, ``guest``, ``group:<name>``) to the roles. `client_settings()` is the
+sign-in part of amplify_outputs' ``auth`` section.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -28,50 +36,22 @@ import pulumi
 import pulumi_aws as aws
 
 from ampliform.auth.check import auth_problems
-from ampliform.definition.model import AuthSpec
+from ampliform.auth.plan import AuthPlan, default_plan
+from ampliform.auth.user_pool import PASSWORD_POLICY
+from ampliform.definition.auth import AuthSpec
 from ampliform.errors import DefinitionError
 from ampliform.iam.budget import Limits
-from ampliform.iam.document import POLICY_VERSION
 from ampliform.naming import slug
+from ampliform.resources.auth_parts import (
+    credential_input,
+    sms_role,
+    trigger_permissions,
+    trust_policy,
+)
 from ampliform.resources.policies import PolicyOwner
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, group_role
 
-COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
-
-PASSWORD_POLICY: dict[str, Any] = {
-    "minimum_length": 8,
-    "require_lowercase": True,
-    "require_uppercase": True,
-    "require_numbers": True,
-    "require_symbols": True,
-    "temporary_password_validity_days": 3,
-}
-"""Amplify's default password policy (also what the Amplify client validates against)."""
-
-EXPLICIT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH")
-"""Sign-in flows the web client allows: SRP (the Amplify client's default) and token refresh."""
-
-
-def trust_policy(identity_pool_id: pulumi.Input[str], amr: str) -> pulumi.Output[str]:
-    """The trust policy of a role handed out by the identity pool `identity_pool_id` to `amr` identities
-    (``authenticated`` or ``unauthenticated``): both the ``aud`` and the ``amr`` conditions, always."""
-    return pulumi.Output.json_dumps(
-        {
-            "Version": POLICY_VERSION,
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Federated": COGNITO_IDENTITY},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {
-                        "StringEquals": {f"{COGNITO_IDENTITY}:aud": identity_pool_id},
-                        "ForAnyValue:StringLike": {f"{COGNITO_IDENTITY}:amr": amr},
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
-    )
+__all__ = ["PASSWORD_POLICY", "Auth", "AuthArgs", "trust_policy"]
 
 
 @dataclass
@@ -79,8 +59,8 @@ class AuthArgs:
     """Inputs of `Auth`."""
 
     groups: Sequence[str] = ()
-    """User-pool groups, each with its own IAM role. Precedence is the list order: the first group has
-    precedence 0 and wins when a user is in several. Example: ``("admin", "editor")``."""
+    """User-pool groups, each with its own IAM role (when no `plan` is given; a plan carries its groups).
+    Precedence is the list order: the first group has precedence 0 and wins. Example: ``("admin", "editor")``."""
 
     guest_access: bool = False
     """Allow unauthenticated (guest) identities and create the guest role. Turn it on only when some
@@ -90,8 +70,12 @@ class AuthArgs:
     """Production: user-pool deletion protection ``ACTIVE``; Pulumi ``protect`` and ``retain_on_delete`` on the
     user pool, the identity pool (its identity ids own the users' folders) and the user groups."""
 
-    password_policy: dict[str, Any] = field(default_factory=lambda: dict(PASSWORD_POLICY))
-    """The user pool's password policy (pulumi-aws snake_case keys). Default: `PASSWORD_POLICY`."""
+    plan: AuthPlan | None = None
+    """What to build (`ampliform.auth.plan.plan_auth` of a definition and a stack's settings). Default: email
+    sign-in (`ampliform.auth.plan.default_plan` of `groups`)."""
+
+    password_policy: dict[str, Any] | None = None
+    """Override the user pool's password policy (pulumi-aws snake_case keys). Default: the plan's (Amplify's)."""
 
     identity_pool_name: str | None = None
     """The identity pool's name; default: the component name with invalid characters replaced."""
@@ -99,6 +83,14 @@ class AuthArgs:
     policy_limits: Limits = field(default_factory=Limits)
     """The budget of each role (`ampliform.iam.budget.Limits`; the stack setting ampliform:maxManagedPolicies
     is its ``managed_quota``). Every component granting these roles something spends it (`Auth.policies`)."""
+
+    functions: Mapping[str, Any] = field(default_factory=dict)
+    """The plan's trigger functions by name: anything with an ``arn`` output (an `ampliform.Function`, an
+    ``aws.lambda_.Function``)."""
+
+    credentials: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Values for the plan's credentials by their setting (``ampliform:google.clientSecret``), for those the
+    settings hold no value of (an offline preview of encrypted settings); each is used as a secret."""
 
 
 class Auth(pulumi.ComponentResource):
@@ -112,23 +104,38 @@ class Auth(pulumi.ComponentResource):
     group_roles: dict[str, aws.iam.Role]
     user_groups: dict[str, aws.cognito.UserGroup]
     role_attachment: aws.cognito.IdentityPoolRoleAttachment
+    identity_providers: dict[str, aws.cognito.IdentityProvider]
+    domain: aws.cognito.UserPoolDomain | None
+    sms_role: aws.iam.Role | None
+    trigger_permissions: dict[str, aws.lambda_.Permission]
 
     def __init__(self, name: str, args: AuthArgs | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ampliform:index:Auth", name, None, opts)
         self.args = args = args or AuthArgs()
-        DefinitionError.raise_if(auth_problems(AuthSpec(groups=tuple(args.groups))))
-        self._group_slugs = {group: slug(group) for group in args.groups}
+        plan = args.plan or default_plan(tuple(args.groups))
+        if args.plan is not None and args.groups and tuple(args.groups) != plan.groups:
+            raise ValueError(f"Auth {name!r}: groups {list(args.groups)} differ from the plan's {list(plan.groups)}")
+        self.plan, self.groups = plan, plan.groups
+        DefinitionError.raise_if(auth_problems(AuthSpec(groups=tuple(self.groups))))
+        missing = sorted(set(plan.triggers.values()) - set(args.functions))
+        if missing:
+            raise ValueError(f"Auth {name!r}: no function given for the triggers' {missing}")
+        self._group_slugs = {group: slug(group) for group in self.groups}
         child = pulumi.ResourceOptions(parent=self)
-        self._create_user_pool(name, args)
-        self._create_identity_pool(name, args, child)
+        self.sms_role = sms_role(name, self) if plan.sms_role else None
+        self._create_user_pool(name, args, plan)
+        self._create_federation(name, plan, child)
+        self._create_identity_pool(name, args, plan, child)
         self.authenticated_role = self._role(name, ROLE_AUTHENTICATED, "authenticated", child)
         self.guest_role = self._role(name, ROLE_GUEST, "unauthenticated", child) if args.guest_access else None
-        self._create_groups(name, args, child)
+        self._create_groups(name, child)
         self._attach_roles(name, child)
+        self.trigger_permissions = trigger_permissions(name, plan.triggers, args.functions, self.user_pool, self)
         self.policies = PolicyOwner(self.roles, args.policy_limits)
         self.register_outputs(
             {
                 "user_pool_id": self.user_pool.id,
+                "user_pool_arn": self.user_pool.arn,
                 "user_pool_client_id": self.client.id,
                 "identity_pool_id": self.identity_pool.id,
                 "authenticated_role_arn": self.authenticated_role.arn,
@@ -148,60 +155,70 @@ class Auth(pulumi.ComponentResource):
         return roles
 
     def client_settings(self) -> dict[str, Any]:
-        """The sign-in settings a client needs (plain data; amplify_outputs' auth section takes them)."""
-        policy = self.args.password_policy
-        return {
-            "username_attributes": ["email"],
-            "standard_required_attributes": ["email"],
-            "user_verification_types": ["email"],
-            "mfa_configuration": "NONE",
-            "mfa_methods": [],
-            "password_policy": {
+        """The sign-in settings a client needs (amplify_outputs' auth section without the ids and region)."""
+        settings = dict(self.plan.client_settings)
+        if self.args.password_policy is not None:
+            policy = self.args.password_policy
+            settings["password_policy"] = {
                 "min_length": policy.get("minimum_length", 8),
-                "require_lowercase": bool(policy.get("require_lowercase")),
-                "require_uppercase": bool(policy.get("require_uppercase")),
-                "require_numbers": bool(policy.get("require_numbers")),
-                "require_symbols": bool(policy.get("require_symbols")),
-            },
-            "unauthenticated_identities_enabled": self.guest_role is not None,
-            "groups": [{g: {"precedence": i}} for i, g in enumerate(self.args.groups)],
-        }
+                **{k: bool(policy.get(k)) for k in ("require_lowercase", "require_uppercase", "require_numbers",
+                                                     "require_symbols")},
+            }
+        settings["unauthenticated_identities_enabled"] = self.guest_role is not None
+        settings["groups"] = [{g: {"precedence": i}} for i, g in enumerate(self.groups)]
+        return settings
 
-    def _create_user_pool(self, name: str, args: AuthArgs) -> None:
+    def _create_user_pool(self, name: str, args: AuthArgs, plan: AuthPlan) -> None:
+        pool: dict[str, Any] = dict(plan.user_pool)
+        if args.password_policy is not None:
+            pool["password_policy"] = dict(args.password_policy)
+        if self.sms_role is not None:
+            pool["sms_configuration"] = {"external_id": f"{name}-sms", "sns_caller_arn": self.sms_role.arn}
+        if plan.ses_identity is not None:
+            identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+            region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+            partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition
+            pool["email_configuration"] = {**pool["email_configuration"], "source_arn": pulumi.Output.concat(
+                "arn:", partition, ":ses:", region, ":", identity.account_id, ":identity/", plan.ses_identity)}
+        if plan.triggers:
+            pool["lambda_config"] = {event: args.functions[fn].arn for event, fn in sorted(plan.triggers.items())}
         self.user_pool = aws.cognito.UserPool(
             f"{name}-user-pool",
-            username_attributes=["email"],
-            auto_verified_attributes=["email"],
-            username_configuration={"case_sensitive": False},
-            password_policy=cast(Any, args.password_policy),
-            account_recovery_setting={"recovery_mechanisms": [{"name": "verified_email", "priority": 1}]},
-            admin_create_user_config={"allow_admin_create_user_only": False},
-            verification_message_template={"default_email_option": "CONFIRM_WITH_CODE"},
-            mfa_configuration="OFF",
+            **cast(Any, pool),
             deletion_protection="ACTIVE" if args.protect else "INACTIVE",
-            schemas=[
-                {
-                    "name": "email",
-                    "attribute_data_type": "String",
-                    "required": True,
-                    "mutable": True,
-                    "string_attribute_constraints": {"min_length": "0", "max_length": "2048"},
-                }
-            ],
+            tags=dict(plan.tags),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
+
+    def _create_federation(self, name: str, plan: AuthPlan, child: pulumi.ResourceOptions) -> None:
+        self.identity_providers = {}
+        for provider in plan.providers:
+            details: dict[str, pulumi.Input[str]] = dict(provider.details)
+            for key, credential in provider.credentials.items():
+                details[key] = credential_input(credential, self.args.credentials)
+            self.identity_providers[provider.name] = aws.cognito.IdentityProvider(
+                f"{name}-idp-{slug(provider.name)}",
+                user_pool_id=self.user_pool.id,
+                provider_name=provider.name,
+                provider_type=provider.type,
+                provider_details=details,
+                attribute_mapping=provider.attribute_mapping or None,
+                idp_identifiers=list(provider.identifiers) or None,
+                opts=child,
+            )
+        self.domain = None
+        if plan.domain is not None:
+            self.domain = aws.cognito.UserPoolDomain(
+                f"{name}-domain", domain=plan.domain, user_pool_id=self.user_pool.id, opts=child)
         self.client = aws.cognito.UserPoolClient(
             f"{name}-client",
             user_pool_id=self.user_pool.id,
-            generate_secret=False,
-            explicit_auth_flows=list(EXPLICIT_AUTH_FLOWS),
-            prevent_user_existence_errors="ENABLED",
-            enable_token_revocation=True,
-            supported_identity_providers=["COGNITO"],
-            opts=pulumi.ResourceOptions(parent=self),
+            **cast(Any, plan.client),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.identity_providers.values())),
         )
 
-    def _create_identity_pool(self, name: str, args: AuthArgs, child: pulumi.ResourceOptions) -> None:
+    def _create_identity_pool(self, name: str, args: AuthArgs, plan: AuthPlan, child: pulumi.ResourceOptions) -> None:
+        logins = {issuer: credential_input(c, args.credentials) for issuer, c in plan.login_providers.items()}
         self.identity_pool = aws.cognito.IdentityPool(
             f"{name}-identity-pool",
             identity_pool_name=args.identity_pool_name or re.sub(r"[^\w+=,.@-]", "_", name),
@@ -211,9 +228,10 @@ class Auth(pulumi.ComponentResource):
                 {
                     "client_id": self.client.id,
                     "provider_name": self.user_pool.endpoint,
-                    "server_side_token_check": False,
+                    "server_side_token_check": True,
                 }
             ],
+            supported_login_providers=logins or None,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
 
@@ -227,9 +245,9 @@ class Auth(pulumi.ComponentResource):
             opts=child,
         )
 
-    def _create_groups(self, name: str, args: AuthArgs, child: pulumi.ResourceOptions) -> None:
+    def _create_groups(self, name: str, child: pulumi.ResourceOptions) -> None:
         self.group_roles, self.user_groups = {}, {}
-        for precedence, group in enumerate(args.groups):
+        for precedence, group in enumerate(self.groups):
             key = self._group_slugs[group]
             role = self._role(name, group_role(group), "authenticated", child, f"group-{key}")
             self.group_roles[group] = role
@@ -239,7 +257,7 @@ class Auth(pulumi.ComponentResource):
                 user_pool_id=self.user_pool.id,
                 role_arn=role.arn,
                 precedence=precedence,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+                opts=pulumi.ResourceOptions(parent=self, protect=self.args.protect, retain_on_delete=self.args.protect),
             )
 
     def _attach_roles(self, name: str, child: pulumi.ResourceOptions) -> None:
