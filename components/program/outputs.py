@@ -7,7 +7,9 @@ deployed stack's ``pulumi stack output --json --show-secrets`` or the offline pr
 - ``auth`` (when the stack exports ``user_pool_id``): ids and region from ``user_pool_id``,
   ``user_pool_client_id``, ``identity_pool_id`` (optional), ``region``, ``unauthenticated_identities_enabled``
   and ``groups``; the sign-in, password and MFA settings from the ``auth`` export (the Auth component's
-  settings). Cognito's ``OFF``/``ON`` MFA values are written as the schema's ``NONE``/``REQUIRED``.
+  settings), and ``oauth`` (hosted-UI domain, identity providers, redirect URIs, response type, scopes) when
+  the stack has sign-in redirects. Cognito's ``OFF``/``ON`` MFA values are written as the schema's
+  ``NONE``/``REQUIRED``. Keys in the order Amplify's client-config writes them.
 - ``data`` (when the stack exports ``data``, the Data component's section): url, region, auth modes,
   ``model_introspection``.
 - ``storage`` (when the stack exports ``buckets``): ``aws_region`` and ``bucket_name`` of the default bucket
@@ -41,6 +43,8 @@ MFA_CONFIGURATION = {"OFF": "NONE", "NONE": "NONE", "ON": "REQUIRED", "REQUIRED"
 SIGN_IN_SETTINGS = ("mfa_methods", "standard_required_attributes", "username_attributes",
                     "user_verification_types")
 PASSWORD_POLICY = ("min_length", "require_numbers", "require_lowercase", "require_uppercase", "require_symbols")
+OAUTH = ("identity_providers", "redirect_sign_in_uri", "redirect_sign_out_uri", "response_type", "scopes", "domain")
+"""amplify_outputs' ``auth.oauth`` keys, in the order Amplify writes them."""
 DATA_KEYS = ("url", "aws_region", "api_key", "default_authorization_type", "authorization_types",
              "model_introspection")
 DATA_REQUIRED = ("url", "aws_region", "default_authorization_type", "authorization_types")
@@ -110,8 +114,16 @@ def _auth(reader: _Reader) -> dict[str, Any]:
         key: reader.get(key, int if key == "min_length" else bool, policy, f"auth.password_policy.{key}")
         for key in PASSWORD_POLICY
     }
+    if "oauth" in settings:
+        section["oauth"] = _oauth(reader, settings)
     section["unauthenticated_identities_enabled"] = reader.get("unauthenticated_identities_enabled", bool)
     return section
+
+
+def _oauth(reader: _Reader, settings: Mapping[str, Any]) -> dict[str, Any]:
+    oauth = reader.get("oauth", dict, settings, "auth.oauth") or {}
+    return {key: reader.get(key, str if key in ("response_type", "domain") else list, oauth, f"auth.oauth.{key}")
+            for key in OAUTH}
 
 
 def _groups(reader: _Reader) -> list[dict[str, dict[str, int]]]:
