@@ -32,7 +32,9 @@ def reference(name: str) -> dict[str, Any]:
 
 
 def snake(key: str) -> str:
-    return key if key.startswith("custom:") else re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
+    if key.startswith("custom:"):
+        return key
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
 
 
 def _snake_all(value: Any) -> Any:

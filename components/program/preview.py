@@ -7,7 +7,8 @@ tag. `attached_size(policy, worst_cases)` measures one attached policy as IAM co
 counted at its resource's longest ARN (`worst_case_arns(result)`: buckets at `iam.budget.WORST_CASE_BUCKET_ARN`,
 log groups and SSM parameters as the plan counts them; a placeholder not given counts as a bucket's), so it
 can be compared with the budget.
-`render(result, settings, definition, backend)` is the text: a header, the resource tree, the access matrix
+`render(result, settings, definition, backend)` is the text: a header, the resource tree, the Auth section
+(`ampliform.program.auth_summary`: each user pool's sign-in, MFA, attributes, providers, hosted UI), the access matrix
 (`ampliform.review.matrix`, over the policies actually attached), the functions with their triggers and
 schedules (`ampliform.functions.summary`), and the policy budget per role — the budget owner's numbers
 (`ampliform.plan.backend`), not a second count — then the stack outputs.
@@ -25,6 +26,7 @@ from ampliform.iam.budget import WORST_CASE_ARN_LENGTH, WORST_CASE_BUCKET_ARN
 from ampliform.iam.document import size_of
 from ampliform.plan.backend import BackendPlan
 from ampliform.plan.contributions import log_group_placeholder, parameter_placeholder
+from ampliform.program.auth_summary import auth_lines
 from ampliform.program.placeholders import PLACEHOLDER, placeholder
 from ampliform.review.data_access import OPERATIONS, DataCell, callers, data_matrix
 from ampliform.review.matrix import access_matrix
@@ -139,6 +141,7 @@ def render(result: dict[str, Any], settings: Settings, definition: Definition, b
         flags = [k for k in ("protect", "retainOnDelete") if r["options"][k]]
         suffix = f"  [{', '.join(flags)}]" if flags else ""
         lines.append(f"{'  ' * depth[r['name']]}{r['type']}  {r['name']}{suffix}")
+    lines += ["", "Auth (what each user pool was built with)", *auth_lines(result, definition, settings)]
     lines += ["", "Access matrix (role x path x actions; <own id> is the caller's identity id)"]
     matrix = matrix_of(result, definition)
     width_role = max([len(m["role"]) for m in matrix] + [4])
