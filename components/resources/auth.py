@@ -15,7 +15,11 @@ Contract (pulumi-aws v7, type token ``ampliform:index:Auth``): built from an `am
   per group with a user-pool group (precedence = declaration order, 0 = first = wins);
 - exactly one ``IdentityPoolRoleAttachment`` with token-based role mapping (ambiguous → authenticated role);
 - the plan's Lambda triggers (``lambda_config``), each function allowed to be invoked by this pool only
-  (`ampliform.resources.auth_parts.trigger_permissions`).
+  (`ampliform.resources.auth_parts.trigger_permissions`), and the user-pool actions `auth.access` grants a
+  function, in its role (`ampliform.resources.auth_parts.access_policies`). The functions may be built after
+  Auth (they may need Storage, which needs Auth): `connect_functions` wires them then; the pool's
+  ``lambda_config`` waits for their ARNs (`pulumi.deferred_output`), so `pending` must be empty when the
+  program ends.
 
 Every identity-pool role trusts ``cognito-identity.amazonaws.com`` only with both conditions Cognito requires:
 ``StringEquals aud = <this identity pool>`` and ``ForAnyValue:StringLike amr = authenticated|unauthenticated``.
@@ -43,6 +47,7 @@ from ampliform.errors import DefinitionError
 from ampliform.iam.budget import Limits
 from ampliform.naming import slug
 from ampliform.resources.auth_parts import (
+    access_policies,
     credential_input,
     sms_role,
     trigger_permissions,
@@ -85,8 +90,9 @@ class AuthArgs:
     is its ``managed_quota``). Every component granting these roles something spends it (`Auth.policies`)."""
 
     functions: Mapping[str, Any] = field(default_factory=dict)
-    """The plan's trigger functions by name: anything with an ``arn`` output (an `ampliform.Function`, an
-    ``aws.lambda_.Function``)."""
+    """The functions the plan's triggers and access name, when they exist before Auth: anything with an ``arn``
+    output (and, for access, a ``policies`` budget owner: an `ampliform.Function`). Functions built later are
+    given to `Auth.connect_functions`."""
 
     credentials: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Values for the plan's credentials by their setting (``ampliform:google.clientSecret``), for those the
@@ -117,9 +123,12 @@ class Auth(pulumi.ComponentResource):
             raise ValueError(f"Auth {name!r}: groups {list(args.groups)} differ from the plan's {list(plan.groups)}")
         self.plan, self.groups = plan, plan.groups
         DefinitionError.raise_if(auth_problems(AuthSpec(groups=tuple(self.groups))))
-        missing = sorted(set(plan.triggers.values()) - set(args.functions))
-        if missing:
-            raise ValueError(f"Auth {name!r}: no function given for the triggers' {missing}")
+        self.name = name
+        self._trigger_arns: dict[str, pulumi.Output[str]] = {}
+        self._resolve: dict[str, Any] = {}
+        self._connected: set[str] = set()
+        for fn in sorted(set(plan.triggers.values())):
+            self._trigger_arns[fn], self._resolve[fn] = pulumi.deferred_output()
         self._group_slugs = {group: slug(group) for group in self.groups}
         child = pulumi.ResourceOptions(parent=self)
         self.sms_role = sms_role(name, self) if plan.sms_role else None
@@ -130,8 +139,11 @@ class Auth(pulumi.ComponentResource):
         self.guest_role = self._role(name, ROLE_GUEST, "unauthenticated", child) if args.guest_access else None
         self._create_groups(name, child)
         self._attach_roles(name, child)
-        self.trigger_permissions = trigger_permissions(name, plan.triggers, args.functions, self.user_pool, self)
+        self.trigger_permissions: dict[str, aws.lambda_.Permission] = {}
+        self.access_policies: list[pulumi.CustomResource] = []
         self.policies = PolicyOwner(self.roles, args.policy_limits)
+        if args.functions:
+            self.connect_functions(args.functions)
         self.register_outputs(
             {
                 "user_pool_id": self.user_pool.id,
@@ -153,6 +165,31 @@ class Auth(pulumi.ComponentResource):
             roles[ROLE_GUEST] = self.guest_role
         roles.update({group_role(g): r for g, r in self.group_roles.items()})
         return roles
+
+    @property
+    def pending(self) -> list[str]:
+        """Functions the plan's triggers or access name that `connect_functions` has not been given yet."""
+        named = set(self._resolve) | set(self.plan.access)
+        return sorted(named - self._connected)
+
+    def connect_functions(self, functions: Mapping[str, Any]) -> None:
+        """Wire the plan's trigger and access functions, once they exist: the user pool's ``lambda_config``
+        takes their ARNs (so the pool is created after them; nothing of theirs depends on the pool), each
+        trigger function may be invoked by this pool only, and each function's role gets the user-pool
+        actions `auth.access` grants it, through its budget owner (``fn.policies``). Every function named must
+        be given (here or earlier); each is wired once."""
+        missing = sorted(n for n in self.pending if n not in functions)
+        if missing:
+            raise ValueError(f"Auth {self.name!r}: no function given for {missing} (named by auth triggers/access)")
+        wanted = [n for n in self.pending if n in functions]
+        for fn in wanted:
+            if fn in self._resolve:
+                self._resolve[fn](pulumi.Output.from_input(functions[fn].arn))
+        triggers = {e: f for e, f in self.plan.triggers.items() if f in wanted}
+        self.trigger_permissions.update(trigger_permissions(self.name, triggers, functions, self.user_pool, self))
+        self.access_policies += access_policies(self.name, self.plan, {f: functions[f] for f in wanted},
+                                                self.user_pool, self)
+        self._connected |= set(wanted)
 
     def client_settings(self) -> dict[str, Any]:
         """The sign-in settings a client needs (amplify_outputs' auth section without the ids and region)."""
@@ -181,7 +218,7 @@ class Auth(pulumi.ComponentResource):
             pool["email_configuration"] = {**pool["email_configuration"], "source_arn": pulumi.Output.concat(
                 "arn:", partition, ":ses:", region, ":", identity.account_id, ":identity/", plan.ses_identity)}
         if plan.triggers:
-            pool["lambda_config"] = {event: args.functions[fn].arn for event, fn in sorted(plan.triggers.items())}
+            pool["lambda_config"] = {event: self._trigger_arns[fn] for event, fn in sorted(plan.triggers.items())}
         self.user_pool = aws.cognito.UserPool(
             f"{name}-user-pool",
             **cast(Any, pool),

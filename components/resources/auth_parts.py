@@ -15,6 +15,10 @@ Contract:
   (``source_arn``, and ``source_account``). The functions never receive the pool's id from the program (a
   trigger reads it from its event, ``event["userPoolId"]``), so the pool (whose ``lambda_config`` names the
   functions) depends on them and nothing depends back: no cycle (amplify-backend #3286, #1850).
+- `access_policies(name, plan, functions, user_pool, parent)`: the user-pool actions `auth.access` grants each
+  function (`auth_contributions`: contributor ``auth``, role ``function:<name>``, the pool's ARN placeholder
+  `USER_POOL`), spent from the function's budget (``fn.policies``: place, then create with the placeholder
+  bound to this pool's ARN). The role's policy depends on the pool; the function does not.
 - `credential_input(credential, values)`: a stack-settings credential as a resource input, a Pulumi secret
   when the setting is secret.
 """
@@ -27,12 +31,20 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ampliform.auth.access import access_statements
+from ampliform.auth.plan import AuthPlan
+from ampliform.definition.auth import AuthSpec
 from ampliform.definition.auth_settings import Credential
+from ampliform.iam.arns import user_pool_arn
+from ampliform.iam.budget import Contribution
 from ampliform.iam.document import POLICY_VERSION
 from ampliform.naming import slug
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
 COGNITO_IDP = "cognito-idp.amazonaws.com"
+AUTH_CONTRIBUTOR = "auth"
+USER_POOL = user_pool_arn("auth")
+"""The placeholder the Auth component binds to its user pool's ARN."""
 
 
 def trust_policy(identity_pool_id: pulumi.Input[str], amr: str) -> pulumi.Output[str]:
@@ -106,6 +118,27 @@ def trigger_permissions(name: str, triggers: Mapping[str, str], functions: Mappi
             opts=pulumi.ResourceOptions(parent=parent),
         )
     return out
+
+
+def auth_contributions(auth: AuthSpec) -> list[Contribution]:
+    """Each function's user-pool actions as one contribution to its role, functions in `auth.access` order."""
+    return [Contribution(AUTH_CONTRIBUTOR, role, tuple(statements), {USER_POOL.text: USER_POOL.worst_case})
+            for role, statements in access_statements(auth, USER_POOL.text).items()]
+
+
+def access_policies(name: str, plan: AuthPlan, functions: Mapping[str, Any], user_pool: aws.cognito.UserPool,
+                    parent: pulumi.Resource) -> list[pulumi.CustomResource]:
+    """The access policies of `functions` (see the module docstring)."""
+    created: list[pulumi.CustomResource] = []
+    for contribution in auth_contributions(plan.spec):
+        fn = contribution.role.removeprefix("function:")
+        if fn not in functions:
+            continue
+        owner = functions[fn].policies
+        placed = owner.place([contribution])
+        created += owner.create(f"{name}-access-{slug(fn)}", [contribution], placed,
+                                {USER_POOL.text: user_pool.arn}, parent)
+    return created
 
 
 def credential_input(credential: Credential, values: Mapping[str, pulumi.Input[str]]) -> pulumi.Input[str]:
