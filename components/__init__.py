@@ -2,7 +2,7 @@
 
 ``from ampliform import Auth, Storage, Data`` (and their ``*Args``), ``plan_backend`` (the whole backend
 planned once: every check and every role's budget), ``guest_access_needed``, ``load_definition`` /
-``parse_definition``, and the DSL (``allow``, ``define_storage``, ``define_backend``, ``a``). Names are
+``parse_definition``, and the DSL (``allow``, ``define_auth``, ``define_storage``, ``define_backend``, ``a``). Names are
 loaded lazily, so that the pure layers (definition, planners, IAM, review) and the CLI never import pulumi.
 Layers, lowest first, each importing only the ones below it (import-linter checks it in ``make lint``):
 ``errors``/``roles``/``naming`` → ``definition`` → ``access`` | ``data`` | ``auth`` → ``iam`` → ``plan`` →
@@ -22,6 +22,7 @@ _LAZY = {
     "StorageArgs": "ampliform.resources.storage",
     "a": "ampliform.definition.schema_dsl",
     "allow": "ampliform.definition.dsl",
+    "define_auth": "ampliform.definition.dsl",
     "define_backend": "ampliform.definition.dsl",
     "define_storage": "ampliform.definition.dsl",
     "guest_access_needed": "ampliform.plan.backend",
