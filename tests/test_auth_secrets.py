@@ -164,3 +164,21 @@ def test_missing_and_unused_credential_settings_are_located_errors(mocks: Any):
         "stacks/Pulumi.dev.yaml: ampliform:google", "stacks/Pulumi.dev.yaml: ampliform:facebook",
         "stacks/Pulumi.dev.yaml: ampliform:oidc.Okta", "stacks/Pulumi.dev.yaml: ampliform:oidc.Corp"]
     assert mocks.resources == []
+
+
+def test_the_preview_exits_2_naming_a_plain_text_secret(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from ampliform.cli import main
+
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    stack = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    stack.write_text(stack.read_text().replace("clientSecret: {secure: v1:AAAAAAAAAAAA}}\n  ampliform:facebook",
+                                               "clientSecret: GOCSPX-in-clear}\n  ampliform:facebook"))
+    result = CliRunner().invoke(main, ["preview", "--stack", "dev", "--project-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[:2] == ["error: `ampliform:google.clientSecret` is a credential in plain text",
+                                              "  at: stacks/Pulumi.dev.yaml: ampliform:google.clientSecret"]
+    assert "GOCSPX-in-clear" not in result.output and result.stdout == ""

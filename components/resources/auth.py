@@ -49,6 +49,7 @@ from ampliform.naming import slug
 from ampliform.resources.auth_parts import (
     access_policies,
     credential_input,
+    identity_providers,
     sms_role,
     trigger_permissions,
     trust_policy,
@@ -228,21 +229,7 @@ class Auth(pulumi.ComponentResource):
         )
 
     def _create_federation(self, name: str, plan: AuthPlan, child: pulumi.ResourceOptions) -> None:
-        self.identity_providers = {}
-        for provider in plan.providers:
-            details: dict[str, pulumi.Input[str]] = dict(provider.details)
-            for key, credential in provider.credentials.items():
-                details[key] = credential_input(credential, self.args.credentials)
-            self.identity_providers[provider.name] = aws.cognito.IdentityProvider(
-                f"{name}-idp-{slug(provider.name)}",
-                user_pool_id=self.user_pool.id,
-                provider_name=provider.name,
-                provider_type=provider.type,
-                provider_details=details,
-                attribute_mapping=provider.attribute_mapping or None,
-                idp_identifiers=list(provider.identifiers) or None,
-                opts=child,
-            )
+        self.identity_providers = identity_providers(name, plan, self.user_pool, self.args.credentials, self)
         self.domain = None
         if plan.domain is not None:
             self.domain = aws.cognito.UserPoolDomain(

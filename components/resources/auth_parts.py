@@ -19,6 +19,8 @@ Contract:
   function (`auth_contributions`: contributor ``auth``, role ``function:<name>``, the pool's ARN placeholder
   `USER_POOL`), spent from the function's budget (``fn.policies``: place, then create with the placeholder
   bound to this pool's ARN). The role's policy depends on the pool; the function does not.
+- `identity_providers(name, plan, user_pool, values, parent)`: one ``aws.cognito.IdentityProvider`` per
+  planned provider (``<name>-idp-<provider>``), its credentials in ``provider_details`` as Pulumi secrets.
 - `credential_input(credential, values)`: a stack-settings credential as a resource input, a Pulumi secret
   when the setting is secret.
 """
@@ -139,6 +141,28 @@ def access_policies(name: str, plan: AuthPlan, functions: Mapping[str, Any], use
         created += owner.create(f"{name}-access-{slug(fn)}", [contribution], placed,
                                 {USER_POOL.text: user_pool.arn}, parent)
     return created
+
+
+def identity_providers(name: str, plan: AuthPlan, user_pool: aws.cognito.UserPool,
+                       values: Mapping[str, pulumi.Input[str]], parent: pulumi.Resource
+                       ) -> dict[str, aws.cognito.IdentityProvider]:
+    """The user pool's identity providers, by provider name (see the module docstring)."""
+    out = {}
+    for provider in plan.providers:
+        details: dict[str, pulumi.Input[str]] = dict(provider.details)
+        for key, credential in provider.credentials.items():
+            details[key] = credential_input(credential, values)
+        out[provider.name] = aws.cognito.IdentityProvider(
+            f"{name}-idp-{slug(provider.name)}",
+            user_pool_id=user_pool.id,
+            provider_name=provider.name,
+            provider_type=provider.type,
+            provider_details=details,
+            attribute_mapping=provider.attribute_mapping or None,
+            idp_identifiers=list(provider.identifiers) or None,
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+    return out
 
 
 def credential_input(credential: Credential, values: Mapping[str, pulumi.Input[str]]) -> pulumi.Input[str]:
