@@ -175,8 +175,11 @@ def test_the_preview_exits_2_naming_a_plain_text_secret(tmp_path: Path):
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / name, tmp_path / name)
     stack = tmp_path / "stacks" / "Pulumi.dev.yaml"
-    stack.write_text(stack.read_text().replace("clientSecret: {secure: v1:AAAAAAAAAAAA}}\n  ampliform:facebook",
-                                               "clientSecret: GOCSPX-in-clear}\n  ampliform:facebook"))
+    text = stack.read_text()
+    line = ("  ampliform:google: {clientId: 1234-dev.apps.googleusercontent.com, clientSecret: "
+            "{secure: v1:AAAAAAAAAAAA}}")
+    assert line in text
+    stack.write_text(text.replace(line, "  ampliform:google: {clientId: x.apps, clientSecret: GOCSPX-in-clear}"))
     result = CliRunner().invoke(main, ["preview", "--stack", "dev", "--project-dir", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[:2] == ["error: `ampliform:google.clientSecret` is a credential in plain text",
