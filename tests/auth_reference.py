@@ -87,7 +87,16 @@ def definition_of(case_input: dict[str, Any], with_functions: bool = False) -> d
     data = _snake_all(auth)
     if access is not None:
         data["access"] = [{"function": a["function"], "to": [snake(x) for x in a["actions"]]} for a in access]
-    return {"auth": data, "storage": storage_of(case_input)}
+    out = {"auth": data, "storage": storage_of(case_input)}
+    used = [*data.get("triggers", {}).values(), *(a["function"] for a in data.get("access", []))]
+    if used:
+        environment = {n: f.get("environment", {}) for n, f in case_input.get("functions", {}).items()}
+        out["functions"] = {n: {"handler": f"functions/{n}/handler.py", "environment": environment.get(n, {})}
+                            for n in dict.fromkeys(used)}
+    return out
+
+
+HANDLER = "def handler(event, context):\n    return event\n"
 
 
 def stack_config(case_input: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -128,7 +137,11 @@ def write_project(tmp: Path, case_input: dict[str, Any], with_functions: bool = 
     (tmp / "stacks").mkdir(parents=True, exist_ok=True)
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(REPO / name, tmp / name)
-    (tmp / "backend.yaml").write_text(yaml.safe_dump(definition_of(case_input, with_functions), sort_keys=False))
+    definition = definition_of(case_input, with_functions)
+    (tmp / "backend.yaml").write_text(yaml.safe_dump(definition, sort_keys=False))
+    for name in definition.get("functions", {}):
+        (tmp / "functions" / name).mkdir(parents=True, exist_ok=True)
+        (tmp / "functions" / name / "handler.py").write_text(HANDLER)
     config, secret = stack_config(case_input)
     (tmp / "stacks" / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": encrypted(config, secret)}))
     return tmp

@@ -181,3 +181,19 @@ def test_the_program_reports_definition_and_settings_problems_together(tmp_path)
     assert [p.location for p in error.value.problems] == [
         "auth.groups[0]", "stacks/Pulumi.dev.yaml: ampliform:callbackUrls",
         "stacks/Pulumi.dev.yaml: ampliform:logoutUrls", "stacks/Pulumi.dev.yaml: ampliform:google"]
+
+
+def test_auth_triggers_and_access_name_declared_functions(tmp_path):
+    from ampliform.plan.check import definition_problems
+
+    (tmp_path / "functions" / "hook").mkdir(parents=True)
+    (tmp_path / "functions" / "hook" / "handler.py").write_text("def handler(event, context):\n    return event\n")
+    definition = parse_definition({
+        "auth": {"triggers": {"pre_sign_up": "hook", "post_confirmation": "missing"},
+                 "access": [{"function": "other", "to": ["add_user_to_group"]}]},
+        "functions": {"hook": {"handler": "functions/hook/handler.py"}},
+        "storage": {"name": "b", "access": {"a/*": [{"allow": "authenticated", "to": ["read"]}]}}})
+    found = [(p.message, p.location) for p in definition_problems(definition, project_dir=tmp_path)]
+    assert ("auth names unknown function 'missing'", "auth.triggers.post_confirmation") in found
+    assert ("auth names unknown function 'other'", "auth.access[0].function") in found
+    assert not [m for m, _ in found if "is not used" in m], "a function only auth uses is used"

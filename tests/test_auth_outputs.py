@@ -35,7 +35,7 @@ KEY_ORDER = ("user_pool_id", "aws_region", "user_pool_client_id", "identity_pool
 
 def outputs_of(tmp_path: Path, name: str) -> tuple[dict, dict]:
     case = reference(name)
-    project = write_project(tmp_path, case["input"])
+    project = write_project(tmp_path, case["input"], with_functions=True)
     exports = run_preview("dev", project)["outputs"]
     outputs = build_outputs(exports)
     jsonschema.Draft202012Validator(SCHEMA).validate(outputs)

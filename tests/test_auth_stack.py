@@ -121,21 +121,35 @@ def test_identity_providers_with_mappings_and_secret_credentials(previews: dict)
     assert {n: p["providerType"] for n, p in providers.items()} == {
         "Google": "Google", "Facebook": "Facebook", "LoginWithAmazon": "LoginWithAmazon",
         "SignInWithApple": "SignInWithApple", "MicrosoftEntraID": "OIDC", "Corp": "SAML"}
-    google = providers["Google"]
-    assert google["attributeMapping"] == {"email": "email", "name": "name"}
-    assert google["providerDetails"] == {"secret": {
-        "authorize_scopes": "email profile openid", "client_id": "1234-dev.apps.googleusercontent.com",
-        "client_secret": "<ampliform:google.clientSecret>"}}
-    apple = providers["SignInWithApple"]["providerDetails"]["secret"]
-    assert apple == {"authorize_scopes": "name", "client_id": "com.example.myapp.dev", "key_id": "ABCDEFGHIJ",
-                     "team_id": "KLMNOPQRST", "private_key": "<ampliform:apple.privateKey>"}
-    assert providers["Facebook"]["providerDetails"]["secret"]["authorize_scopes"] == "public_profile"
-    oidc = providers["MicrosoftEntraID"]["providerDetails"]["secret"]
-    assert oidc["oidc_issuer"].startswith("https://login.microsoftonline.com/")
-    assert oidc["attributes_request_method"] == "GET"
-    assert oidc["client_secret"] == "<ampliform:oidc.MicrosoftEntraID.clientSecret>"
+    assert providers["Google"]["attributeMapping"] == {"email": "email", "name": "name"}
+    for name in ("Google", "Facebook", "LoginWithAmazon", "SignInWithApple", "MicrosoftEntraID"):
+        assert providers[name]["providerDetails"] == "[secret]", name  # its credentials make it a secret
     assert providers["Corp"]["providerDetails"] == {"MetadataURL": "https://idp.example.com/metadata.xml",
                                                     "IDPSignout": "false"}
+    assert "v1:AAAA" not in json.dumps(previews["dev"][0])
+
+
+def test_provider_details_are_planned_per_provider(project: Path):
+    """What each provider's (secret) details hold, from the plan the component builds them from."""
+    from ampliform.auth.federation import identity_providers
+    from ampliform.definition.load import load_definition
+    from ampliform.definition.settings import parse_settings, read_stack_file
+
+    config, source = read_stack_file(project, "dev")
+    settings = parse_settings(config, "dev", source)
+    planned = {p.name: p for p in identity_providers(load_definition(project / "backend.yaml").auth, settings.auth)}
+    assert planned["Google"].details == {"authorize_scopes": "email profile openid"}
+    assert {k: (c.key, c.secret) for k, c in planned["Google"].credentials.items()} == {
+        "client_id": ("ampliform:google.clientId", False),
+        "client_secret": ("ampliform:google.clientSecret", True)}
+    assert set(planned["SignInWithApple"].credentials) == {"client_id", "key_id", "team_id", "private_key"}
+    assert planned["SignInWithApple"].credentials["private_key"].secret is True
+    assert planned["Facebook"].details == {"authorize_scopes": "public_profile"}
+    oidc = planned["MicrosoftEntraID"].details
+    assert oidc["oidc_issuer"].startswith("https://login.microsoftonline.com/")
+    assert oidc["attributes_request_method"] == "GET"
+    secret = planned["MicrosoftEntraID"].credentials["client_secret"]
+    assert secret.key == "ampliform:oidc.MicrosoftEntraID.clientSecret"
 
 
 def test_hosted_ui_domain_and_web_client(previews: dict):
@@ -160,9 +174,7 @@ def test_hosted_ui_domain_and_web_client(previews: dict):
 
 def test_identity_pool_lists_the_social_providers_and_checks_tokens(previews: dict):
     (pool,) = of_type(previews, "dev", "cognito/identityPool:IdentityPool")
-    assert pool["inputs"]["supportedLoginProviders"] == {
-        "accounts.google.com": "1234-dev.apps.googleusercontent.com", "appleid.apple.com": "com.example.myapp.dev",
-        "graph.facebook.com": "1234567890", "www.amazon.com": "amzn1.application-oa2-client.dev"}
+    assert pool["inputs"]["supportedLoginProviders"] == "[secret]"  # client ids of secret settings
     assert [p["serverSideTokenCheck"] for p in pool["inputs"]["cognitoIdentityProviders"]] == [True]
     assert pool["inputs"]["allowClassicFlow"] is False
 
@@ -173,7 +185,7 @@ def test_the_text_preview_describes_every_option(project: Path, previews: dict):
 
     result, settings = previews["dev"]
     definition = load_definition(project / "backend.yaml")
-    text = render(result, settings, definition, plan_backend(definition))
+    text = render(result, settings, definition, plan_backend(definition, project_dir=project))
     section = text[text.index("Auth (what each user pool was built with)"):text.index("Access matrix")]
     for fragment in ("sign-in: email, phone_number; administrators create users", "MFA: OPTIONAL (SMS, TOTP)",
                      "SMS: through <ampliform-dev-auth-sms-role.arn>", "birthdate (required, immutable, length 10-10)",
@@ -186,7 +198,12 @@ def test_the_text_preview_describes_every_option(project: Path, previews: dict):
                      " credentials none", "hosted UI: myapp-dev.auth.<region>.amazoncognito.com",
                      "OAuth code, scopes email, openid, profile, callback http://localhost:3000/,"
                      " https://dev.example.com/, logout http://localhost:3000/",
-                     "identity pool: guests off; server-side token check on; login providers accounts.google.com"):
+                     "triggers: postConfirmation -> ampliform-dev-fn-addtogroup-function, preSignUp -> "
+                     "ampliform-dev-fn-checkdomain-function",
+                     "invoke permission ampliform-dev-auth-invoke-addtogroup: ampliform-dev-fn-addtogroup-function for"
+                     " ampliform-dev-auth-user-pool only",
+                     "identity pool: guests off; server-side token check on; login providers accounts.google.com,"
+                     " appleid.apple.com, graph.facebook.com, www.amazon.com (client ids secret)"):
         assert fragment in section, fragment
     assert "v1:AAAA" not in text, "an encrypted value reached the preview"
 
@@ -195,3 +212,53 @@ def test_the_text_preview_describes_every_option(project: Path, previews: dict):
 def test_the_policy_pack_passes_on_the_test_stack(pack_policies: list, previews: dict, stack: str):
     violations = test_policy_pack.evaluate(pack_policies, test_policy_pack.preview_resources(previews[stack][0]))
     assert violations == [], violations
+
+
+def test_triggers_and_access_in_the_program_without_a_cycle(previews: dict):
+    found = resources(previews, "dev")
+    pool = found["ampliform-dev-auth-user-pool"]
+    assert pool["inputs"]["lambdaConfig"] == {"preSignUp": "<ampliform-dev-fn-checkdomain-function.arn>",
+                                              "postConfirmation": "<ampliform-dev-fn-addtogroup-function.arn>"}
+    assert {"ampliform-dev-fn-checkdomain-function", "ampliform-dev-fn-addtogroup-function"} <= set(
+        pool["options"]["dependencies"])
+    for fn in ("checkdomain", "addtogroup"):
+        permission = found[f"ampliform-dev-auth-invoke-{fn}"]["inputs"]
+        assert permission == {"action": "lambda:InvokeFunction", "function": f"<ampliform-dev-fn-{fn}-function.arn>",
+                              "principal": "cognito-idp.amazonaws.com",
+                              "sourceArn": "<ampliform-dev-auth-user-pool.arn>", "sourceAccount": "<aws.accountId>"}
+        function = found[f"ampliform-dev-fn-{fn}-function"]
+        assert not [d for d in function["options"]["dependencies"] if d.startswith("ampliform-dev-auth")], fn
+        assert "AMPLIFY_AUTH_USERPOOL_ID" not in json.dumps(function["inputs"])  # read from the event instead
+    access = found["ampliform-dev-auth-access-function-addtogroup-0"]["inputs"]
+    assert access["role"] == "<ampliform-dev-fn-addtogroup-role.id>"
+    assert json.loads(access["policy"])["Statement"] == [{
+        "Sid": "UserPoolAccess", "Effect": "Allow", "Action": ["cognito-idp:AdminAddUserToGroup"],
+        "Resource": "<ampliform-dev-auth-user-pool.arn>"}]
+    edges = {r["name"]: set(r["options"]["dependencies"]) for r in previews["dev"][0]["resources"]}
+    seen: dict[str, int] = {}
+
+    def acyclic(node: str) -> bool:
+        seen[node] = 1
+        ok = all(seen.get(n) != 1 and (n in seen or acyclic(n)) for n in edges.get(node, ()))
+        seen[node] = 2
+        return ok
+
+    assert all(node in seen or acyclic(node) for node in edges)
+
+
+def test_the_function_budgets_hold_exactly_what_is_attached(project: Path, previews: dict):
+    """The plan counts auth's grant in the function's budget; the program attaches the same documents."""
+    from ampliform.definition.load import load_definition
+    from ampliform.plan.backend import plan_backend
+    from ampliform.program.preview import attached_documents
+
+    plan = plan_backend(load_definition(project / "backend.yaml"), project_dir=project)
+    attached = attached_documents(previews["dev"][0])
+    budget = plan.budgets["function:addToGroup"]
+    assert [p.contributor for p in budget.placements] == ["function addToGroup", "auth"]
+    planned = sorted(json.dumps(p.document, sort_keys=True) for p in budget.placements)
+    assert len(attached["function:addToGroup"]) == len(planned) == 2
+    actions = [a for _, text in attached["function:addToGroup"] for s in json.loads(text)["Statement"]
+               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+    assert "cognito-idp:AdminAddUserToGroup" in actions
+    assert "cognito-idp:AdminAddUserToGroup" not in json.dumps(attached["function:checkDomain"])

@@ -97,7 +97,7 @@ def test_triggers_are_wired_without_a_cycle(mocks: Any, before: bool):
     build(mocks, before)
     by_name = mocks.by_name()
     pool = by_name["a-user-pool"].inputs
-    arn = f"arn:aws:mock:{REGION}:{ACCOUNT}:Function/{{}}-function"
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{{}}-function"
     assert pool["lambdaConfig"] == {"preSignUp": arn.format("checkDomain"),
                                     "postConfirmation": arn.format("addToGroup")}
     for fn in ("checkDomain", "addToGroup"):
@@ -119,7 +119,7 @@ def test_access_puts_exactly_the_granted_actions_in_the_functions_role(mocks: An
     build(mocks, before=False)
     policies = mocks.by_type("aws:iam/rolePolicy:RolePolicy")
     (policy,) = [p for p in policies if p.name.startswith("a-access-")]
-    assert policy.name == "a-access-addtogroup-function-addtogroup-0"
+    assert policy.name == "a-access-function-addtogroup-0"
     assert policy.inputs["role"] == "addToGroup-role"
     document = json.loads(policy.inputs["policy"])
     assert document["Statement"] == [{"Sid": "UserPoolAccess", "Effect": "Allow",

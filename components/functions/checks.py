@@ -77,9 +77,19 @@ def resource_rule_functions(definition: Definition) -> dict[str, str]:
     return found
 
 
+def auth_functions(definition: Definition) -> dict[str, str]:
+    """Function name → the location of the first auth trigger or auth access rule naming it."""
+    found: dict[str, str] = {}
+    for event, fn in definition.auth.triggers.items():
+        found.setdefault(fn, where("auth", "triggers", event))
+    for i, rule in enumerate(definition.auth.access):
+        found.setdefault(rule.function, where("auth", "access", i, "function"))
+    return found
+
+
 def used_functions(definition: Definition) -> set[str]:
-    """Functions a rule, a trigger or their own schedule uses."""
-    used = set(resource_rule_functions(definition))
+    """Functions a rule, a trigger (a bucket's or the user pool's) or their own schedule uses."""
+    used = set(resource_rule_functions(definition)) | set(auth_functions(definition))
     used.update(t.function for triggers in bucket_triggers(definition).values() for t in triggers)
     used.update(name for name, spec in definition.functions.items() if spec.schedule is not None)
     return used
@@ -181,6 +191,8 @@ def _reference_problems(definition: Definition, require_declared: bool) -> list[
     fix = f"Declare it under `functions:` (declared: {known})."
     problems = [Problem(f"trigger names unknown function {t.function!r}", f"{t.location}.function", fix)
                 for triggers in bucket_triggers(definition).values() for t in triggers if t.function not in declared]
+    problems += [Problem(f"auth names unknown function {fn!r}", at, fix)
+                 for fn, at in auth_functions(definition).items() if fn not in declared]
     strict = require_declared or bool(declared) or any(bucket_triggers(definition).values())
     if strict:
         problems += [Problem(f"rule names unknown function {fn!r}", at, fix)

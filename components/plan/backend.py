@@ -7,7 +7,8 @@ plans storage (`ampliform.access.compile`) and data (`ampliform.data.grants`), a
 contribution to every role into that role's one budget (`ampliform.iam.budget`, in the order of
 `ampliform.plan.contributions`), raising one `DefinitionError` for every role that does not fit — the role,
 each contributor's share, the fix. `limits.compat` selects Amplify's behaviour. It returns a `BackendPlan`:
-the definition, the contributions (data, each function's own needs, storage: `ampliform.plan.contributions`),
+the definition, the contributions (data, each function's own needs, storage, auth's grants to functions:
+`ampliform.plan.contributions`),
 every role's `RoleBudget`, per bucket a `CompiledBucket` (the bucket's documents per role, its client
 paths), and per bucket its planned triggers (`ampliform.functions.triggers`). Without `bucket_arns` a
 bucket's ARN is ``arn:aws:s3:::<name>``. `compile_definition` is the buckets alone (access only: handler
@@ -31,6 +32,7 @@ from ampliform.iam.budget import Contribution, Limits, RoleBudget, fit_roles
 from ampliform.iam.document import Document
 from ampliform.plan.check import ProjectDir, check_definition
 from ampliform.plan.contributions import (
+    auth_contributions,
     data_contributions,
     function_contributions,
     storage_contributions,
@@ -82,7 +84,8 @@ def plan_backend(definition: Definition | Mapping[str, Any], bucket_arns: Mappin
     arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
     storage = compile_storage(definition.buckets, definition.auth.groups, arns, limits.compat)
     contributions = [*data_contributions(definition.data, definition.auth.groups),
-                     *function_contributions(definition.functions), *storage_contributions(storage)]
+                     *function_contributions(definition.functions), *storage_contributions(storage),
+                     *auth_contributions(definition.auth)]
     budgets = fit_roles(contributions, limits)
     buckets = {
         name: CompiledBucket(

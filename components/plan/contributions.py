@@ -3,10 +3,12 @@
 Contract: `storage_contributions(buckets)` (contributor ``storage <bucket>``, one per bucket and role, bucket
 ARN placeholders at their worst case) and `data_contributions(spec, groups)` (contributor ``data``, the API's
 ARN placeholder `DATA_API`) and `function_contributions(functions)` (contributor ``function <name>``, its
-own log group and secret parameters, `log_group_placeholder` / `parameter_placeholder`) turn the planners'
-statements into contributions. The whole backend's are placed in the order the stack program builds its
-components and the budgets are filled: data, then each function's own needs, then each bucket in
-declaration order (a function role gets its own needs first, then what storage rules grant it). The
+own log group and secret parameters, `log_group_placeholder` / `parameter_placeholder`) and
+`auth_contributions(auth)` (contributor ``auth``, the user-pool actions `auth.access` grants a function,
+`AUTH_USER_POOL`) turn the planners' statements into contributions. The whole backend's are placed in the
+order the stack program builds its components and the budgets are filled: data, then each function's own
+needs, then each bucket in declaration order, then auth's grants (a function role gets its own needs first,
+then what storage rules grant it, then what `auth.access` grants it). The
 components contribute exactly these, in that order, to the owner of each role, so the plan's documents are
 the deployed ones.
 """
@@ -16,12 +18,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ampliform.access.compile import BucketAccess
+from ampliform.auth.access import access_statements
 from ampliform.data.grants import role_statements
+from ampliform.definition.auth import AuthSpec
 from ampliform.definition.data import DataSpec
 from ampliform.definition.functions import FunctionSpec
 from ampliform.functions.names import LOG_GROUP_MAX, log_group_name, parameter_max, parameter_name
 from ampliform.functions.statements import own_statements
-from ampliform.iam.arns import ArnPlaceholder, bucket_arn, graphql_api_arn, log_group_arn, ssm_parameter_arn
+from ampliform.iam.arns import (
+    ArnPlaceholder,
+    bucket_arn,
+    graphql_api_arn,
+    log_group_arn,
+    ssm_parameter_arn,
+    user_pool_arn,
+)
 from ampliform.iam.budget import Contribution
 from ampliform.roles import function_role
 
@@ -86,3 +97,16 @@ def function_contribution(name: str, spec: FunctionSpec) -> Contribution:
 def function_contributions(functions: Mapping[str, FunctionSpec]) -> list[Contribution]:
     """Every function's own contribution, in declaration order."""
     return [function_contribution(name, spec) for name, spec in functions.items()]
+
+
+AUTH_CONTRIBUTOR = "auth"
+AUTH_USER_POOL = user_pool_arn("auth")
+"""The placeholder the Auth component binds to its user pool's ARN."""
+
+
+def auth_contributions(auth: AuthSpec) -> list[Contribution]:
+    """The user-pool actions `auth.access` grants each function (`ampliform.auth.access`), one contribution to its
+    role per function, in `auth.access` order; the Auth component adds them once the functions exist."""
+    arns = {AUTH_USER_POOL.text: AUTH_USER_POOL.worst_case}
+    return [Contribution(AUTH_CONTRIBUTOR, role, tuple(statements), arns)
+            for role, statements in access_statements(auth, AUTH_USER_POOL.text).items()]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ampliform.auth.federation import identity_providers
+from ampliform.auth.federation import identity_providers, login_providers
 from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
 from ampliform.program.outputs import SECRET
@@ -91,8 +91,11 @@ def auth_lines(result: dict[str, Any], definition: Definition | None = None,
                settings: Settings | None = None) -> list[str]:
     """The Auth section's lines (none without a user pool)."""
     resources = result["resources"]
-    planned = ({p.name: p.details for p in identity_providers(definition.auth, settings.auth)}
-               if definition is not None and settings is not None else {})
+    planned: dict[str, dict[str, str]] = {}
+    issuers: list[str] = []
+    if definition is not None and settings is not None:
+        planned = {p.name: p.details for p in identity_providers(definition.auth, settings.auth)}
+        issuers = sorted(login_providers(definition.auth, settings.auth))
     lines: list[str] = []
     for pool in (r for r in resources if r["type"] == USER_POOL):
         lines += _pool_lines(pool)
@@ -118,9 +121,10 @@ def auth_lines(result: dict[str, Any], definition: Definition | None = None,
         for ip in _of(resources, IDENTITY_POOL, parent):
             i = ip["inputs"]
             check = all(p.get("serverSideTokenCheck") for p in i.get("cognitoIdentityProviders") or [])
+            logins = i.get("supportedLoginProviders") or {}
+            listed = f"{_join(issuers)} (client ids secret)" if logins == SECRET else _join(sorted(logins))
             lines.append(f"    identity pool: guests {'on' if i.get('allowUnauthenticatedIdentities') else 'off'}; "
-                         f"server-side token check {'on' if check else 'off'}; login providers "
-                         f"{_join(sorted(i.get('supportedLoginProviders') or {}))}")
+                         f"server-side token check {'on' if check else 'off'}; login providers {listed}")
         permissions = [r for r in _of(resources, PERMISSION, parent) if r["inputs"].get("principal") ==
                        "cognito-idp.amazonaws.com"]
         for permission in permissions:

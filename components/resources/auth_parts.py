@@ -16,9 +16,10 @@ Contract:
   trigger reads it from its event, ``event["userPoolId"]``), so the pool (whose ``lambda_config`` names the
   functions) depends on them and nothing depends back: no cycle (amplify-backend #3286, #1850).
 - `access_policies(name, plan, functions, user_pool, parent)`: the user-pool actions `auth.access` grants each
-  function (`auth_contributions`: contributor ``auth``, role ``function:<name>``, the pool's ARN placeholder
-  `USER_POOL`), spent from the function's budget (``fn.policies``: place, then create with the placeholder
-  bound to this pool's ARN). The role's policy depends on the pool; the function does not.
+  function (`ampliform.plan.contributions.auth_contributions`: contributor ``auth``, role ``function:<name>``,
+  the pool's ARN placeholder `AUTH_USER_POOL`), spent from the function's budget (``fn.policies``: place,
+  then create with the placeholder bound to this pool's ARN). The role's policy depends on the pool; the
+  function does not.
 - `identity_providers(name, plan, user_pool, values, parent)`: one ``aws.cognito.IdentityProvider`` per
   planned provider (``<name>-idp-<provider>``), its credentials in ``provider_details`` as Pulumi secrets.
 - `credential_input(credential, values)`: a stack-settings credential as a resource input, a Pulumi secret
@@ -33,20 +34,14 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ampliform.auth.access import access_statements
 from ampliform.auth.plan import AuthPlan
-from ampliform.definition.auth import AuthSpec
 from ampliform.definition.auth_settings import Credential
-from ampliform.iam.arns import user_pool_arn
-from ampliform.iam.budget import Contribution
 from ampliform.iam.document import POLICY_VERSION
 from ampliform.naming import slug
+from ampliform.plan.contributions import AUTH_USER_POOL, auth_contributions
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
 COGNITO_IDP = "cognito-idp.amazonaws.com"
-AUTH_CONTRIBUTOR = "auth"
-USER_POOL = user_pool_arn("auth")
-"""The placeholder the Auth component binds to its user pool's ARN."""
 
 
 def trust_policy(identity_pool_id: pulumi.Input[str], amr: str) -> pulumi.Output[str]:
@@ -122,12 +117,6 @@ def trigger_permissions(name: str, triggers: Mapping[str, str], functions: Mappi
     return out
 
 
-def auth_contributions(auth: AuthSpec) -> list[Contribution]:
-    """Each function's user-pool actions as one contribution to its role, functions in `auth.access` order."""
-    return [Contribution(AUTH_CONTRIBUTOR, role, tuple(statements), {USER_POOL.text: USER_POOL.worst_case})
-            for role, statements in access_statements(auth, USER_POOL.text).items()]
-
-
 def access_policies(name: str, plan: AuthPlan, functions: Mapping[str, Any], user_pool: aws.cognito.UserPool,
                     parent: pulumi.Resource) -> list[pulumi.CustomResource]:
     """The access policies of `functions` (see the module docstring)."""
@@ -138,8 +127,8 @@ def access_policies(name: str, plan: AuthPlan, functions: Mapping[str, Any], use
             continue
         owner = functions[fn].policies
         placed = owner.place([contribution])
-        created += owner.create(f"{name}-access-{slug(fn)}", [contribution], placed,
-                                {USER_POOL.text: user_pool.arn}, parent)
+        created += owner.create(f"{name}-access", [contribution], placed,
+                                {AUTH_USER_POOL.text: user_pool.arn}, parent)
     return created
 
 
