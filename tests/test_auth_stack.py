@@ -262,3 +262,24 @@ def test_the_function_budgets_hold_exactly_what_is_attached(project: Path, previ
                for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
     assert "cognito-idp:AdminAddUserToGroup" in actions
     assert "cognito-idp:AdminAddUserToGroup" not in json.dumps(attached["function:checkDomain"])
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_iam_document_of_the_test_stack_is_clean(project: Path, stack: str):
+    """parliament on every role policy and trust policy the test stack registers (the SMS role, the identity
+    pool's roles, the functions' roles with auth's grant), under mocks with realistic ARNs."""
+    from conftest import run_program as run_file
+    from conftest import stack_mocks
+    from test_iam_lint_components import documents
+
+    from ampliform.definition.settings import read_stack_file
+
+    mocks = stack_mocks(stack)
+    config, _ = read_stack_file(project, stack)
+    run_file(project / "__main__.py", config)
+    found = dict(documents(mocks))
+    assert {"aws:iam/role:Role ampliform-{s}-auth-sms-role", "aws:iam/rolePolicy:RolePolicy "
+            "ampliform-{s}-auth-sms-role-policy", "aws:iam/rolePolicy:RolePolicy ampliform-{s}-auth-access-function-"
+            "addtogroup-0"} <= {k.replace(f"-{stack}-", "-{s}-") for k in found}
+    for name, document in found.items():
+        assert lint(document) == [], name
