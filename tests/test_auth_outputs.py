@@ -77,3 +77,22 @@ def test_oidc_and_saml_providers_are_left_out_of_identity_providers_as_amplify_d
 def test_without_external_providers_there_is_no_oauth_section(tmp_path: Path):
     ours, case = outputs_of(tmp_path, "auth-mfa-attributes")
     assert "oauth" not in ours and "oauth" not in case["amplify"]["auth"]["outputs"]
+
+
+def test_a_malformed_oauth_export_is_a_user_error():
+    from ampliform.errors import DefinitionError
+
+    exports = {"region": "eu-west-1", "user_pool_id": "p", "user_pool_client_id": "c",
+               "unauthenticated_identities_enabled": False, "groups": [],
+               "auth": {"username_attributes": ["email"], "standard_required_attributes": ["email"],
+                        "user_verification_types": ["email"], "mfa_methods": [], "mfa_configuration": "OFF",
+                        "password_policy": {"min_length": 8, "require_numbers": True, "require_lowercase": True,
+                                            "require_uppercase": True, "require_symbols": True},
+                        "oauth": {"identity_providers": ["GOOGLE"], "redirect_sign_in_uri": "https://a.example/",
+                                  "response_type": "code", "scopes": ["openid"], "domain": "x.auth.eu-west-1."
+                                  "amazoncognito.com"}}}
+    with pytest.raises(DefinitionError) as error:
+        build_outputs(exports)
+    assert [p.message for p in error.value.problems] == [
+        "`auth.oauth.redirect_sign_in_uri` has the wrong type (str)", "the stack outputs lack "
+        "`auth.oauth.redirect_sign_out_uri`"]

@@ -1,15 +1,18 @@
 """The stack program: the backend of one definition, for the stack being run (what ``__main__.py`` runs).
 
 Contract: `main(project_dir)` reads the stack's ``ampliform:*`` settings (`settings_from_pulumi`), loads the
-definition they name (default ``backend.yaml``), plans the whole backend once (`ampliform.plan.backend`:
-every meaning check — handler files in `project_dir`, every function a rule names declared — and the policy
-budget), checks that the stack holds every secret a function lists, and builds every function's archive
-(`ampliform.functions.packaging`), all before any resource exists. Then it builds Auth, Data (when the
+definition they name (default ``backend.yaml``), plans the whole backend once (`plan_stack`:
+`ampliform.plan.backend` — every meaning check, handler files in `project_dir`, every function a rule names
+declared, the policy budget — and `ampliform.auth.plan`: the auth settings checked with the definition, every
+problem of both in one error), checks that the stack holds every secret a function lists, and builds every
+function's archive (`ampliform.functions.packaging`), all before any resource exists. Then it builds Auth
+(from the auth plan; credentials the stack file holds encrypted become placeholders offline), Data (when the
 definition has models), Storage (when it has buckets: buckets and identity-pool grants), each Function (with
 ``<STORAGE>_BUCKET_NAME`` of the buckets it has rules on, its secrets from ``ampliform:secrets``), and
-connects the functions to Storage (their roles' grants, the buckets' notifications) — the order of the
-plan's contributions. A bad setting or definition raises `DefinitionError` with every problem;
-``__main__.py`` turns it into a clean Pulumi error.
+connects the functions to Storage (their roles' grants, the buckets' notifications), then to Auth (the
+pool's triggers and invoke permissions, `auth.access` grants) — the order of the plan's contributions. A bad
+setting or definition raises `DefinitionError` with every problem; ``__main__.py`` turns it into a clean
+Pulumi error.
 
 Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs.json):
 - ``region``: the stack's AWS region. ``env``: ``dev`` or ``prod``.
@@ -19,7 +22,8 @@ Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs
 - ``auth``: everything a client needs for sign-in, in amplify_outputs' ``auth`` shape: ``aws_region``,
   ``user_pool_id``, ``user_pool_client_id``, ``identity_pool_id``, ``unauthenticated_identities_enabled``,
   ``groups``, ``username_attributes``, ``standard_required_attributes``, ``user_verification_types``,
-  ``mfa_configuration``, ``mfa_methods``, ``password_policy``.
+  ``mfa_configuration``, ``mfa_methods``, ``password_policy``, and ``oauth`` (domain, identity providers,
+  redirect URIs, response type, scopes) when the stack has sign-in redirects.
 - ``default_bucket``: the default bucket's friendly name; ``default_bucket_name``: its physical name.
 - ``buckets``: one entry per bucket, in declaration order: ``name`` (friendly), ``bucket_name``
   (physical), ``aws_region``, ``paths`` (the client paths map).
