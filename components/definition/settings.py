@@ -14,6 +14,9 @@ Contract:
   ``SERVICE_TOKEN: {secure: v1:...}`` under it). `Settings` keeps the names only, never a value. In a stack
   file every value must be ``secure:``; in a running program (`secret_keys` given: the config keys Pulumi
   marks secret) the whole key must be secret. A plaintext secret is an error naming the key.
+- The sign-in keys (callback and logout URLs, the hosted-UI domain prefix, provider credentials, threat
+  protection, the prod MFA statement) are `ampliform.definition.auth_settings`'s: routed there, their
+  problems reported with the others, the result in `Settings.auth`.
 - `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would).
   Pure: the running program reads its config with `ampliform.program.stack.settings_from_pulumi`.
 """
