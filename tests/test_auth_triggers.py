@@ -156,3 +156,31 @@ def test_the_trigger_reads_the_pool_id_from_its_event(monkeypatch: pytest.Monkey
     monkeypatch.setenv("GROUP_NAME", "editors")
     assert module.handler(event, None, client=Client()) is event
     assert calls == [{"UserPoolId": f"{REGION}_AbCdEf123", "Username": "3f1c-user", "GroupName": "editors"}]
+
+
+def test_triggers_never_connected_fail_cleanly_instead_of_hanging(mocks: Any):
+    """An Auth whose trigger functions are never given to connect_functions would leave the user pool waiting
+    for their ARNs forever; once the program's body has run, it fails with a located error instead."""
+    import threading
+
+    from ampliform.errors import DefinitionError
+
+    outcome: dict[str, BaseException | None] = {}
+
+    def program() -> None:
+        Auth("a", AuthArgs(plan=plan()))  # triggers planned, functions never connected
+
+    def target() -> None:
+        try:
+            run(program)
+            outcome["error"] = None
+        except BaseException as error:  # noqa: BLE001 - what the run raised is the result
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the program hung waiting for the trigger functions"
+    error = outcome["error"]
+    assert isinstance(error, DefinitionError), repr(error)
+    assert "were never given to connect_functions" in str(error) and "addToGroup, checkDomain" in str(error)

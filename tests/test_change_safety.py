@@ -195,3 +195,14 @@ def test_diff_lists_the_data_bearing_resources_a_change_destroys(tmp_path):
     data = json.loads(CliRunner().invoke(main, ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"),
                                                "--json"]).stdout)
     assert {d["name"] for d in data["destroyed"]} == {"docs", "Note", "staff"}
+
+
+def test_diff_says_a_sign_in_attribute_change_replaces_the_user_pool():
+    old = parse_definition({"auth": {"login_with": {"email": True}}, "storage": {"name": "files"}})
+    new = parse_definition({"auth": {"login_with": {"email": True, "phone": True}}, "storage": {"name": "files"}})
+    (found,) = between_definitions(old, new)
+    assert found.action == "replace" and found.type == "aws:cognito/userPool:UserPool"
+    assert found.describe().startswith("UserPool user pool would be replaced, losing every user account")
+    assert "usernameAttributes" in found.describe()
+    same = parse_definition({"auth": {"login_with": {"email": True}}, "storage": {"name": "files"}})
+    assert between_definitions(old, same) == []

@@ -31,8 +31,10 @@ sign-in part of amplify_outputs' ``auth`` section.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -43,7 +45,7 @@ from ampliform.auth.check import auth_problems
 from ampliform.auth.plan import AuthPlan, default_plan
 from ampliform.auth.user_pool import PASSWORD_POLICY
 from ampliform.definition.auth import AuthSpec
-from ampliform.errors import DefinitionError
+from ampliform.errors import DefinitionError, Problem
 from ampliform.iam.budget import Limits
 from ampliform.naming import slug
 from ampliform.resources.auth_parts import (
@@ -100,6 +102,19 @@ class AuthArgs:
     settings hold no value of (an offline preview of encrypted settings); each is used as a secret."""
 
 
+def _raise(error: Exception, _value: Any) -> Any:
+    raise error
+
+
+def _after_program_body(callback: Callable[[], None]) -> None:
+    """Run `callback` once the program's synchronous body has returned (the event loop's next turn); nothing
+    when no loop runs (then no registration waits either)."""
+    try:
+        asyncio.get_running_loop().call_soon(callback)
+    except RuntimeError:
+        return
+
+
 class Auth(pulumi.ComponentResource):
     """Cognito sign-in plus the IAM roles identities receive; see the module docstring."""
 
@@ -145,6 +160,8 @@ class Auth(pulumi.ComponentResource):
         self.policies = PolicyOwner(self.roles, args.policy_limits)
         if args.functions:
             self.connect_functions(args.functions)
+        if self.pending:
+            _after_program_body(self._fail_unconnected)
         self.register_outputs(
             {
                 "user_pool_id": self.user_pool.id,
@@ -191,6 +208,20 @@ class Auth(pulumi.ComponentResource):
         self.access_policies += access_policies(self.name, self.plan, {f: functions[f] for f in wanted},
                                                 self.user_pool, self)
         self._connected |= set(wanted)
+
+    def _fail_unconnected(self) -> None:
+        """Once the program's body has run: trigger functions still not connected fail the user pool's
+        registration with a clean error, instead of leaving it waiting for their ARNs forever."""
+        missing = [fn for fn in self._resolve if fn not in self._connected]
+        if not missing:
+            return
+        error = DefinitionError(Problem(
+            f"Auth {self.name!r}: trigger function(s) {', '.join(missing)} were never given to connect_functions",
+            "Auth.connect_functions", "Call auth.connect_functions({name: Function, ...}) in the program's body, "
+            "once the functions exist (the stack program does), or pass AuthArgs(functions=...)."))
+        for fn in missing:
+            self._connected.add(fn)
+            self._resolve[fn](pulumi.Output.from_input(fn).apply(functools.partial(_raise, error)))
 
     def client_settings(self) -> dict[str, Any]:
         """The sign-in settings a client needs (amplify_outputs' auth section without the ids and region)."""

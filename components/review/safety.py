@@ -8,8 +8,9 @@ Contract:
   with a replace-forcing input changed (`review.replacements`) would be **replaced**. Providers and the stack
   itself are left out.
 - `between_definitions(old, new)`: the same for two definitions, by what they declare: a bucket or a model
-  that is gone (and not taken over through `renamed_from`), a user group that is gone. (Key and sign-in
-  attribute changes are found against the state, where the inputs are known.)
+  that is gone (and not taken over through `renamed_from`), a user group that is gone, and the user pool
+  when its sign-in or schema attributes change (`ampliform.auth.attributes.replacement_inputs`: Cognito
+  fixes them at creation). Table key changes are found against the state, where the inputs are known.
 Each finding is a `Destruction` (``delete`` / ``replace``, the resource, what is lost when it bears data, why);
 results are sorted: data-bearing first, then by URN. Pure.
 """
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ampliform.auth.attributes import replacement_inputs
 from ampliform.definition.model import Definition
 from ampliform.review.replacements import DATA_BEARING, replacing
 
@@ -106,6 +108,11 @@ def between_definitions(old: Definition, new: Definition) -> list[Destruction]:
             found.append(Destruction("delete", "aws:dynamodb/table:Table", model,
                                      loses=DATA_BEARING["aws:dynamodb/table:Table"],
                                      why=(f"model {model!r} is gone (a rename keeps its table with renamed_from)",)))
+    pool = "aws:cognito/userPool:UserPool"
+    reasons = replacing(pool, replacement_inputs(old.auth), replacement_inputs(new.auth))
+    if reasons:
+        found.append(Destruction("replace", pool, "user pool", loses=DATA_BEARING[pool],
+                                 why=tuple(f"{r.input}: {r.why}" for r in reasons)))
     for group in old.auth.groups:
         if group not in new.auth.groups:
             found.append(Destruction("delete", "aws:cognito/userGroup:UserGroup", group,
