@@ -11,7 +11,7 @@ definition has models), Storage (when it has buckets: buckets and identity-pool 
 ``<STORAGE>_BUCKET_NAME`` of the buckets it has rules on, its secrets from ``ampliform:secrets``), and
 connects the functions to Storage (their roles' grants, the buckets' notifications), then to Auth (the
 pool's triggers and invoke permissions, `auth.access` grants) — the order of the plan's contributions. A bad
-setting or definition raises `DefinitionError` with every problem; ``__main__.py`` turns it into a clean
+setting or definition raises `DefinitionError` with every problem; `run` (what ``__main__.py`` calls) turns it into a clean
 Pulumi error.
 
 Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs.json):
@@ -180,3 +180,15 @@ def main(project_dir: Path) -> None:
     if auth.pending:
         auth.connect_functions({n: functions[n] for n in auth.pending})
     pulumi.export("functions", {n: {"function_name": f.function.name, "arn": f.arn} for n, f in functions.items()})
+
+
+class ProgramError(DefinitionError, pulumi.RunError):
+    """A user error that the Pulumi CLI reports as a clean failure, listing every problem."""
+
+
+def run(project_dir: Path) -> None:
+    """`main`, with a user error turned into a `ProgramError`: what a project's ``__main__.py`` calls."""
+    try:
+        main(project_dir)
+    except DefinitionError as error:
+        raise ProgramError(error.problems) from None
