@@ -11,8 +11,8 @@ definition has models), Storage (when it has buckets: buckets and identity-pool 
 ``<STORAGE>_BUCKET_NAME`` of the buckets it has rules on, its secrets from ``ampliform:secrets``), and
 connects the functions to Storage (their roles' grants, the buckets' notifications), then to Auth (the
 pool's triggers and invoke permissions, `auth.access` grants) — the order of the plan's contributions. A bad
-setting or definition raises `DefinitionError` with every problem; `run` (what ``__main__.py`` calls) turns it into a clean
-Pulumi error.
+setting or definition raises `DefinitionError` with every problem; `run` (what ``__main__.py`` calls) turns
+it into a clean Pulumi error.
 
 Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs.json):
 - ``region``: the stack's AWS region. ``env``: ``dev`` or ``prod``.
