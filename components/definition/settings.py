@@ -73,9 +73,16 @@ class StackConfig(BaseModel):
         default=None, description="Days functions' logs are kept; default 14, in prod 365.")
     secrets: dict[str, Any] | None = Field(
         default=None, description="The functions' secrets: name → a Pulumi secret (`secure:`).")
+    dataLogging: Literal["NONE", "ERROR", "INFO", "DEBUG", "ALL"] | None = Field(  # noqa: N815 - config key
+        default=None, description="The Data API's CloudWatch logging level; default: no logging.")
+    dataLogRetentionDays: Annotated[StrictInt, Field(ge=1, le=3653)] | None = Field(  # noqa: N815 - config key
+        default=None, description="Days the Data API's logs are kept; default 30.")
+    dataTags: dict[Annotated[str, Field(min_length=1, max_length=128)],  # noqa: N815 - config key
+                   Annotated[str, Field(max_length=256)]] | None = Field(
+        default=None, description="Tags for the Data API, its tables and roles.")
 
 
-_TEXT_KEYS = {"env", "compat", "definition"}
+_TEXT_KEYS = {"env", "compat", "definition", "dataLogging"}
 """Keys whose value is kept as the raw string; all others are JSON-decoded first (as Pulumi's get_object)."""
 
 
@@ -97,6 +104,11 @@ class Settings:
     """The names of the secrets the stack holds (never their values)."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     """The auth keys (`ampliform.definition.auth_settings`): OAuth URLs, domain, credentials, threat protection."""
+    data_logging: str | None = None
+    """The Data API's log level (ERROR, ALL, ...), None for no logging (``ampliform:dataLogging``)."""
+    data_log_retention_days: int = 30
+    data_tags: tuple[tuple[str, str], ...] = ()
+    """Tags for Data's resources (``ampliform:dataTags``), sorted by key."""
 
     @property
     def amplify_compat(self) -> bool:
@@ -186,6 +198,9 @@ def _resolve(cfg: StackConfig, stack: str, region: str) -> Settings:
         max_managed_policies=10 if cfg.maxManagedPolicies is None else cfg.maxManagedPolicies,
         log_retention_days=cfg.logRetentionDays or (PROD_LOG_RETENTION_DAYS if prod else DEV_LOG_RETENTION_DAYS),
         secrets=tuple(sorted(cfg.secrets or {})),
+        data_logging=None if cfg.dataLogging in (None, "NONE") else cfg.dataLogging,
+        data_log_retention_days=cfg.dataLogRetentionDays or 30,
+        data_tags=tuple(sorted((cfg.dataTags or {}).items())),
     )
 
 

@@ -34,6 +34,7 @@ from ampliform.plan.check import ProjectDir, check_definition
 from ampliform.plan.contributions import (
     auth_contributions,
     data_contributions,
+    data_function_contributions,
     function_contributions,
     storage_contributions,
     storage_contributor,
@@ -85,7 +86,7 @@ def plan_backend(definition: Definition | Mapping[str, Any], bucket_arns: Mappin
     storage = compile_storage(definition.buckets, definition.auth.groups, arns, limits.compat)
     contributions = [*data_contributions(definition.data, definition.auth.groups),
                      *function_contributions(definition.functions), *storage_contributions(storage),
-                     *auth_contributions(definition.auth)]
+                     *auth_contributions(definition.auth), *data_function_contributions(definition.data)]
     budgets = fit_roles(contributions, limits)
     buckets = {
         name: CompiledBucket(

@@ -2,13 +2,15 @@
 
 Contract: `storage_contributions(buckets)` (contributor ``storage <bucket>``, one per bucket and role, bucket
 ARN placeholders at their worst case) and `data_contributions(spec, groups)` (contributor ``data``, the API's
-ARN placeholder `DATA_API`) and `function_contributions(functions)` (contributor ``function <name>``, its
+ARN placeholder `DATA_API`; `data_function_contributions(spec)` for the roles of functions granted ``allow:
+resource``) and `function_contributions(functions)` (contributor ``function <name>``, its
 own log group and secret parameters, `log_group_placeholder` / `parameter_placeholder`) and
 `auth_contributions(auth)` (contributor ``auth``, the user-pool actions `auth.access` grants a function,
 `AUTH_USER_POOL`) turn the planners' statements into contributions. The whole backend's are placed in the
 order the stack program builds its components and the budgets are filled: data, then each function's own
 needs, then each bucket in declaration order, then auth's grants (a function role gets its own needs first,
-then what storage rules grant it, then what `auth.access` grants it). The
+then what storage rules grant it, then what `auth.access` grants it, then what Data's ``allow: resource``
+grants it). The
 components contribute exactly these, in that order, to the owner of each role, so the plan's documents are
 the deployed ones.
 """
@@ -19,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from ampliform.access.compile import BucketAccess
 from ampliform.auth.access import access_statements
-from ampliform.data.grants import role_statements
+from ampliform.data.grants import function_statements, role_statements
 from ampliform.definition.auth import AuthSpec
 from ampliform.definition.data import DataSpec
 from ampliform.definition.functions import FunctionSpec
@@ -58,12 +60,22 @@ def storage_contributions(buckets: Mapping[str, BucketAccess]) -> list[Contribut
 
 def data_contributions(spec: DataSpec | None, groups: Sequence[str], api: ArnPlaceholder = DATA_API
                        ) -> list[Contribution]:
-    """Data's statements for each identity-pool role its rules open (none without models)."""
+    """Data's statements for each identity-pool role its rules open (none without a data section)."""
     if spec is None:
         return []
     arns = {api.text: api.worst_case}
     return [Contribution(DATA_CONTRIBUTOR, role, tuple(statements), arns)
             for role, statements in role_statements(spec, groups, api.text).items()]
+
+
+def data_function_contributions(spec: DataSpec | None, api: ArnPlaceholder = DATA_API) -> list[Contribution]:
+    """Data's statements for each function a schema-level ``allow: resource`` rule names (placed once the
+    functions are connected to Data, after their other grants)."""
+    if spec is None:
+        return []
+    arns = {api.text: api.worst_case}
+    return [Contribution(DATA_CONTRIBUTOR, role, tuple(statements), arns)
+            for role, statements in function_statements(spec, api.text).items()]
 
 
 def function_contributor(name: str) -> str:

@@ -11,7 +11,7 @@ deployed stack's ``pulumi stack output --json --show-secrets`` or the offline pr
   the stack has sign-in redirects. Cognito's ``OFF``/``ON`` MFA values are written as the schema's
   ``NONE``/``REQUIRED``. Keys in the order Amplify's client-config writes them.
 - ``data`` (when the stack exports ``data``, the Data component's section): url, region, auth modes,
-  ``model_introspection``.
+  ``model_introspection``, and ``api_key`` from the secret export ``data_api_key`` (API key mode).
 - ``storage`` (when the stack exports ``buckets``): ``aws_region`` and ``bucket_name`` of the default bucket
   (``default_bucket``, the friendly name, or ``default_bucket_name``, the physical one; the only bucket when
   there is one) and every bucket's ``name``, ``bucket_name``, ``aws_region`` and ``paths``.
@@ -142,9 +142,11 @@ def _groups(reader: _Reader) -> list[dict[str, dict[str, int]]]:
 
 
 def _data(reader: _Reader) -> dict[str, Any]:
-    data = reader.get("data", dict) or {}
+    data = dict(reader.get("data", dict) or {})
     for key in DATA_REQUIRED:
         reader.get(key, list if key == "authorization_types" else str, data, f"data.{key}")
+    if "data_api_key" in reader.exports:
+        data["api_key"] = reader.get("data_api_key", str)
     return {key: data[key] for key in DATA_KEYS if key in data}
 
 

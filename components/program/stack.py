@@ -28,8 +28,9 @@ Stack outputs (stable names; `ampliform outputs` turns them into amplify_outputs
 - ``buckets``: one entry per bucket, in declaration order: ``name`` (friendly), ``bucket_name``
   (physical), ``aws_region``, ``paths`` (the client paths map).
 - ``storage``: amplify_outputs' ``storage`` shape: ``aws_region``, ``bucket_name`` (default), ``buckets``.
-- ``data`` (with models): amplify_outputs' ``data`` shape: ``url``, ``aws_region``,
-  ``default_authorization_type``, ``authorization_types``, ``model_introspection``.
+- ``data`` (with a data section): amplify_outputs' ``data`` shape: ``url``, ``aws_region``,
+  ``default_authorization_type``, ``authorization_types``, ``model_introspection``; ``data_api_key`` (a
+  secret, with the API key mode): the API key amplify_outputs' ``data.api_key`` holds.
 - ``functions`` (with functions): per function, ``function_name`` and ``arn``.
 """
 
@@ -54,6 +55,7 @@ from ampliform.naming import slug
 from ampliform.plan.backend import BackendPlan, guest_access_needed, limits_of, plan_backend
 from ampliform.program.placeholders import placeholder
 from ampliform.resources.auth import Auth, AuthArgs
+from ampliform.data.model import resolve
 from ampliform.resources.data import Data, DataArgs
 from ampliform.resources.function import Function, FunctionArgs
 from ampliform.resources.storage import Storage, StorageArgs
@@ -131,6 +133,7 @@ def main(project_dir: Path) -> None:
         **client_auth,
     })
 
+    data = None
     if definition.data is not None:
         data = Data(f"{prefix}-data", DataArgs(
             spec=definition.data,
@@ -138,8 +141,14 @@ def main(project_dir: Path) -> None:
             region=region,
             protect=settings.protect,
             plan=plan,
+            project_dir=project_dir,
+            logging=settings.data_logging,
+            log_retention_days=settings.data_log_retention_days,
+            tags=dict(settings.data_tags),
         ))
         pulumi.export("data", data.outputs_data)
+        if data.api_key is not None:
+            pulumi.export("data_api_key", data.api_key)
 
     storage = None
     if definition.buckets:
@@ -162,12 +171,17 @@ def main(project_dir: Path) -> None:
     names = storage.bucket_names if storage is not None else {}
     secrets = pulumi.Config(NAMESPACE).get_secret_object("secrets") if settings.secrets else None
     functions = {}
+    calls_data = {f for f, _ in resolve(definition.data).resource_grants} if definition.data is not None else set()
     for name, spec in definition.functions.items():
+        environment: dict[str, pulumi.Input[str]] = {
+            env: names[bucket] for env, bucket in bucket_environment(definition, name).items()}
+        if data is not None and name in calls_data:
+            environment.update(data.environment())
         functions[name] = Function(f"{prefix}-fn-{slug(name)}", FunctionArgs(
             spec=spec,
             name=name,
             project_dir=project_dir,
-            environment={env: names[bucket] for env, bucket in bucket_environment(definition, name).items()},
+            environment=environment,
             secrets={s: _secret(secrets, s) for s in spec.secrets} if secrets is not None else {},
             log_retention_days=settings.log_retention_days,
             protect=settings.protect,
@@ -179,6 +193,8 @@ def main(project_dir: Path) -> None:
         storage.connect_functions({n: functions[n] for n in storage.pending})
     if auth.pending:
         auth.connect_functions({n: functions[n] for n in auth.pending})
+    if data is not None and data.pending:
+        data.connect_functions({n: functions[n] for n in data.pending})
     pulumi.export("functions", {n: {"function_name": f.function.name, "arn": f.arn} for n, f in functions.items()})
 
 
