@@ -42,13 +42,12 @@ def model_problems(name: str, spec: ModelSpec, data: DataSpec, context: RuleCont
         problems += field_problems(name, field, fspec, (*base, "fields", field), "model", types)
         for i, rule in enumerate(fspec.authorization or ()):
             problems += rule_problems(rule, (*base, "fields", field, "authorization", i), "field", context)
-    if problems:
-        return problems
-    for field, fspec in spec.fields.items():
-        if fspec.related:
-            problems += _relationship_problems(name, field, fspec, data, (*base, "fields", field))
-    problems += _identifier_problems(name, spec, base)
-    problems += _index_problems(name, spec, data, base)
+    if not problems:  # the key, the indexes and relationships read valid fields
+        for field, fspec in spec.fields.items():
+            if fspec.related:
+                problems += _relationship_problems(name, field, fspec, data, (*base, "fields", field))
+        problems += _identifier_problems(name, spec, base)
+        problems += _index_problems(name, spec, data, base)
     problems += [Problem(f"unknown operation {word!r} in `disable_operations`", where(*base, "disable_operations", i),
                          f"Use one of: {', '.join(DISABLE_WORDS)}.")
                  for i, word in enumerate(spec.disable_operations) if word not in DISABLE_WORDS]
