@@ -152,8 +152,8 @@ def test_one_resolver_per_field_on_the_right_data_source(mocks):
         assert inputs["dataSource"] == "TodoTable" and inputs["runtime"]["name"] == "APPSYNC_JS", name
     # the IAM roles the resolvers recognise are the Auth component's
     code = resolvers[("Query", "listTodos")]["code"]
-    assert f'"roles": {{"account": "{ACCOUNT}", "guest": "auth-guest-role", "signedIn": ' \
-           '["auth-authenticated-role", "auth-group-admin-role"]}' in code
+    assert f'"iam": {{"account": "{ACCOUNT}", "guest": "auth-guest-role", "signedIn": ' \
+           '["auth-authenticated-role", "auth-group-admin-role"], "functions": {}}' in code
 
 
 def test_no_iam_grants_without_guest_or_identity_pool_rules(mocks):
