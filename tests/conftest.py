@@ -74,6 +74,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         elif args.typ == "aws:lambda/function:Function":
             out["name"] = out.get("name") or args.name
             out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{out['name']}"
+        elif args.typ == "aws:appsync/apiKey:ApiKey":
+            out["key"] = f"da2-{args.name}"
         else:
             out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
         return rid, out
