@@ -15,7 +15,8 @@ update, delete) are given only for fields whose access differs (field-level rule
   guest may do); ``identity_pool``: the identity pool's signed-in roles (IAM);
 - ``api_key``: API-key callers; ``custom``: callers the Lambda authorizer admits.
 
-`allowed(access, op, caller)` answers for one caller (`Caller`: a user-pool user with groups, a guest, an
+`ModelAccess.grants` summarises each operation as a `Grant` (flags per kind of principal) and
+`rule_operations(rule)` expands one rule's ``to``. `allowed(access, op, caller)` answers for one caller (`Caller`: a user-pool user with groups, a guest, an
 identity-pool user, an API key, a Lambda-authorized caller): the principals that let them in (owner ones
 mean "on their own records only"); empty means denied. `ModelAccess.iam_operations(kind)` are the operations
 an identity-pool role of `kind` (``guest`` / ``signed_in``) needs ``appsync:GraphQL`` for. Pure.
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ampliform.data.matrix import Matrix, Role, model_matrix, role_of
 from ampliform.data.model import Schema, resolve
-from ampliform.definition.data import OPERATIONS, DataSpec
+from ampliform.definition.data import DEFAULT_OPERATIONS, OPERATION_WORDS, OPERATIONS, DataRule, DataSpec
 
 PRINCIPAL_KINDS = ("signed_in", "group", "owner", "group_field", "guest", "identity_pool", "api_key", "custom")
 FIELD_OPERATIONS = ("create", "read", "update", "delete")
@@ -84,12 +85,37 @@ def principal_of(role: Role) -> Principal:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """One operation's principals in the review tools' summary form: every signed-in user (`user_pools`), the
+    static `groups`, records naming the caller (`owner`: owners or groups held in the record), the guest role
+    (`guest`) and the identity pool's signed-in roles (`identity_pool`)."""
+
+    user_pools: bool = False
+    groups: tuple[str, ...] = ()
+    owner: bool = False
+    guest: bool = False
+    identity_pool: bool = False
+
+
+def grant_of(principals: tuple[Principal, ...]) -> Grant:
+    """The summary of one operation's principals."""
+    kinds = {p.kind for p in principals}
+    return Grant("signed_in" in kinds, tuple(p.group for p in principals if p.kind == "group" and p.group),
+                 bool(kinds & {"owner", "group_field"}), "guest" in kinds, "identity_pool" in kinds)
+
+
+@dataclass(frozen=True)
 class ModelAccess:
     """One model's principals per operation, and per field where field-level rules make them differ."""
 
     name: str
     operations: Mapping[str, tuple[Principal, ...]]
     fields: Mapping[str, Mapping[str, tuple[Principal, ...]]] = field(default_factory=dict)
+
+    @property
+    def grants(self) -> dict[str, Grant]:
+        """Per operation, the `Grant` summary of its principals."""
+        return {op: grant_of(ps) for op, ps in self.operations.items()}
 
     @property
     def owner_fields(self) -> tuple[str, ...]:
@@ -106,6 +132,14 @@ class ModelAccess:
         """The operations a ``guest`` or ``signed_in`` identity-pool role may call, in `OPERATIONS` order."""
         wanted = {"guest": ("guest",), "signed_in": ("guest", "identity_pool")}[kind]
         return tuple(op for op in OPERATIONS if any(p.kind in wanted for p in self.operations[op]))
+
+
+def rule_operations(rule: DataRule) -> tuple[str, ...]:
+    """The model operations one rule grants (its `to` expanded; every operation without `to`), in `OPERATIONS`
+    order."""
+    words = rule.to if rule.to is not None else DEFAULT_OPERATIONS
+    granted = {op for word in words for op in OPERATION_WORDS.get(word, ())}
+    return tuple(op for op in OPERATIONS if op in granted)
 
 
 def _principals(roles: list[Role]) -> tuple[Principal, ...]:
