@@ -213,7 +213,8 @@ BAD = [
      "function 'echoHandler' is not declared: this definition has no `functions:`",
      "data.queries.echo.handler.function"),
     ({"models": {"Post": {"authorization": OWNER}}, "subscriptions": {"live": {
-        "for": {"ref": "Post"}, "handler": {"custom": {"entry": "a.js"}}, "authorization": [{"allow": "authenticated"}]}}},
+        "for": {"ref": "Post"}, "handler": {"custom": {"entry": "a.js"}},
+        "authorization": [{"allow": "authenticated"}]}}},
      "Invalid subscription definition. .mutations() modifier must be used with a Model ref subscription source. live "
      "is referencing Post without specifying a mutation", "data.subscriptions.live.for[0]"),
     ({"models": {"Post": {"fields": {"when": {"type": "date", "default": "tomorrow"}}, "authorization": OWNER}}},

@@ -116,7 +116,8 @@ def test_custom_operations_get_lambda_data_sources_and_function_grants(mocks):
     sources = {r.inputs["name"]: r.inputs for r in mocks.by_type("aws:appsync/dataSource:DataSource")}
     echo = sources["echoHandlerLambdaDataSource"]
     assert echo["type"] == "AWS_LAMBDA" and echo["lambdaConfig"]["functionArn"].endswith("fn-echoHandler")
-    resolvers = {(r.inputs["type"], r.inputs["field"]): r.inputs for r in mocks.by_type("aws:appsync/resolver:Resolver")}
+    resolvers = {(r.inputs["type"], r.inputs["field"]): r.inputs
+                 for r in mocks.by_type("aws:appsync/resolver:Resolver")}
     assert resolvers[("Query", "echo")]["kind"] == "PIPELINE"
     functions = {f.inputs["name"]: f.inputs for f in mocks.by_type("aws:appsync/function:Function")}
     assert functions["QueryEchoInvoke"]["dataSource"] == "echoHandlerLambdaDataSource"

@@ -182,7 +182,8 @@ def test_identity_claims_custom_group_claims_and_lambda_callers():
 def test_custom_operations_with_appsync_js_and_function_handlers():
     handlers = {TRIVIAL_RESOLVER: (FIXTURES / TRIVIAL_RESOLVER).read_text(), COUNT: (FIXTURES / COUNT).read_text()}
     steps = [
-        {**call("Query.echo", BOB, content="hi"), "lambda": {"echoHandler": {"content": "hi", "executionDuration": 1.5}}},
+        {**call("Query.echo", BOB, content="hi"),
+         "lambda": {"echoHandler": {"content": "hi", "executionDuration": 1.5}}},
         {**call("Query.echo", API_KEY, content="key"), "lambda": {"echoHandler": {"content": "key"}}},
         {**call("Query.echo", GUEST, content="no"), "lambda": {"echoHandler": {}}},
         {**call("Mutation.sendReport", ALICE, todoId="t1"), "lambda": {"reportSender": None}},

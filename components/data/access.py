@@ -16,10 +16,11 @@ update, delete) are given only for fields whose access differs (field-level rule
 - ``api_key``: API-key callers; ``custom``: callers the Lambda authorizer admits.
 
 `ModelAccess.grants` summarises each operation as a `Grant` (flags per kind of principal) and
-`rule_operations(rule)` expands one rule's ``to``. `allowed(access, op, caller)` answers for one caller (`Caller`: a user-pool user with groups, a guest, an
-identity-pool user, an API key, a Lambda-authorized caller): the principals that let them in (owner ones
-mean "on their own records only"); empty means denied. `ModelAccess.iam_operations(kind)` are the operations
-an identity-pool role of `kind` (``guest`` / ``signed_in``) needs ``appsync:GraphQL`` for. Pure.
+`rule_operations(rule)` expands one rule's ``to``. `allowed(principals, caller)` answers for one caller
+(`Caller`: a user-pool user with groups, a guest, an identity-pool user, an API key, a Lambda-authorized
+caller): the principals that let them in (owner ones mean "on their own records only"); empty means denied.
+`ModelAccess.iam_operations(kind)` are the operations an identity-pool role of `kind` (``guest`` /
+``signed_in``) needs ``appsync:GraphQL`` for. Pure.
 """
 
 from __future__ import annotations
@@ -200,12 +201,18 @@ class Caller:
 
 def allowed(principals: tuple[Principal, ...], caller: Caller) -> tuple[Principal, ...]:
     """The principals that let `caller` in (owner and group-field ones: on the records naming them only)."""
-    out = []
-    for p in principals:
-        if caller.kind == "user_pool" and (p.kind in ("signed_in", "owner", "group_field")
-                                           or (p.kind == "group" and p.group in caller.groups)) or caller.kind == "guest" and p.kind == "guest" or caller.kind == "identity_pool" and p.kind in ("guest", "identity_pool") or (caller.kind, p.kind) in (("api_key", "api_key"), ("lambda", "custom")):
-            out.append(p)
-    return tuple(out)
+    return tuple(p for p in principals if _lets_in(p, caller))
+
+
+LETS_IN = {"guest": ("guest",), "identity_pool": ("guest", "identity_pool"), "api_key": ("api_key",),
+           "lambda": ("custom",), "user_pool": ("signed_in", "owner", "group_field")}
+"""Caller kind → the principal kinds that let it in (user-pool users also through their groups)."""
+
+
+def _lets_in(principal: Principal, caller: Caller) -> bool:
+    if caller.kind == "user_pool" and principal.kind == "group":
+        return principal.group in caller.groups
+    return principal.kind in LETS_IN.get(caller.kind, ())
 
 
 def needs_guest(schema: Schema) -> bool:

@@ -64,10 +64,10 @@ def _field(model: Model | None, field: Field) -> dict[str, Any]:
                            "type": _type(field.type), "attributes": []}
     if field.relation is not None:
         refs = list(field.relation.references)
-        out["association"] = ({"connectionType": "HAS_MANY", "associatedWith": refs} if field.relation.kind == "has_many"
+        kind = field.relation.kind
+        out["association"] = ({"connectionType": "HAS_MANY", "associatedWith": refs} if kind == "has_many"
                               else {"connectionType": "HAS_ONE", "associatedWith": refs, "targetNames": []}
-                              if field.relation.kind == "has_one" else
-                              {"connectionType": "BELONGS_TO", "targetNames": refs})
+                              if kind == "has_one" else {"connectionType": "BELONGS_TO", "targetNames": refs})
     return out
 
 

@@ -91,7 +91,7 @@ def model_config(model: Model, matrix: Matrix, roles: IamRoles) -> dict[str, Any
 
 def operation_config(operation: Operation, roles: IamRoles) -> dict[str, Any]:
     """The ``CONFIG`` of a custom operation's auth step."""
-    static = []
+    static: list[dict[str, Any]] = []
     for rule in operation.rules:
         for group in (rule.groups if rule.strategy == "groups" and rule.groups else (None,)):
             static.append(role_json(role_of(operation.name, rule, group, frozenset()), len(static)))

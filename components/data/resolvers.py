@@ -139,7 +139,8 @@ def _field_resolvers(model: Model, schema: Schema, matrices: Mapping[str, Matrix
                      roles: IamRoles) -> list[ResolverSpec]:
     matrix = matrices[model.name]
     out = []
-    owner_names = {r.entity for r in matrix.roles if r.strategy == "owner" and r.claim and "::" in r.claim}
+    owner_names = {r.entity for r in matrix.roles
+                   if r.strategy == "owner" and r.entity and r.claim and "::" in r.claim}
     names = [*model.field_names, *sorted(owner_names - set(model.field_names))]
     for name in names:
         declared = model.field(name)

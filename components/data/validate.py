@@ -104,7 +104,8 @@ def _name_problems(spec: DataSpec) -> list[Problem]:
             at = where("data", kind, name)
             if not NAME.match(name):
                 problems.append(Problem(f"{kind[:-1].replace('_', ' ')} name {name!r} is not a valid GraphQL type name",
-                                        at, "Start with a letter; use only letters, digits and underscores (e.g. Post)."))
+                                        at, "Start with a letter; use only letters, digits and underscores "
+                                        "(e.g. Post)."))
             elif name in BUILTIN_TYPES:
                 problems.append(Problem(f"type name {name!r} is taken by a GraphQL or AppSync type", at,
                                         "Choose another name."))
@@ -130,7 +131,8 @@ def _schema_problems(spec: DataSpec) -> list[Problem]:
     for type_name, field, owner in root_fields(schema):
         if (type_name, field) in fields:
             problems.append(Problem(f"Object type extension '{type_name}' cannot redeclare field {field}",
-                                    f"data ({owner})", f"Rename one of them ({field} is also {fields[type_name, field]})."))
+                                    f"data ({owner})",
+                                    f"Rename one of them ({field} is also {fields[type_name, field]})."))
         fields.setdefault((type_name, field), owner)
     for name, model in schema.models.items():
         problems += matrix_problems(model, ("data", "models", name))

@@ -37,7 +37,8 @@ MODIFIERS = ("references", "required", "array", "default", "authorization")
 
 _DATE = r"\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])"
 _TIME = r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\.\d+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
-_EMAIL = r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
+_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_EMAIL = r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@" + _LABEL + r"(?:\." + _LABEL + r")*"
 
 
 def _json(value: object) -> bool:
@@ -147,7 +148,8 @@ def _name_problems(name: str, spec: FieldSpec, at: tuple[str | int, ...], scope:
                                                     or shape.base not in ("datetime", "string")):
         return [Problem(f"field {name!r} is the record's timestamp (set by the API)", where(*at),
                         f"Declare it as `{name}: datetime`, or leave it out (it is added).")]
-    if scope == "model" and name == "id" and (spec.kind != "type" or shape.is_list or shape.base not in ("id", "string")):
+    if scope == "model" and name == "id" and (spec.kind != "type" or shape.is_list
+                                              or shape.base not in ("id", "string")):
         return [Problem("field 'id' is the record's identifier", where(*at),
                         "Declare it as `id: id!`, or leave it out (it is added); use `identifier:` for other keys.")]
     return []

@@ -95,7 +95,8 @@ def _relationship_problems(model: str, field: str, spec: FieldSpec, data: DataSp
     pair = f"{describe(parent, parent_field, parent_spec)} <-> {describe(child, child_field, child_spec)}"
     for reference in spec.references or ():
         if reference not in child_fields or child_fields[reference].related:
-            return [Problem(f"reference field '{reference}' must be defined on {child}. {pair}", where(*at, "references"),
+            return [Problem(f"reference field '{reference}' must be defined on {child}. {pair}",
+                            where(*at, "references"),
                             f"Declare `{reference}` on {child} with the type of {parent}'s identifier.")]
     keys = data.models[parent].identifier or ("id",)
     key_types = [_scalar_of(data.models[parent].fields.get(k)) if k in data.models[parent].fields else
@@ -162,11 +163,12 @@ def _index_problems(name: str, spec: ModelSpec, data: DataSpec, base: tuple[str,
     problems: list[Problem] = []
     names: list[str] = []
     for i, index_spec in enumerate(spec.secondary_indexes):
-        at = (*base, "secondary_indexes", i)
+        at: tuple[str | int, ...] = (*base, "secondary_indexes", i)
         index = _index(name, index_spec)
         if index_spec.name is not None and not INDEX_NAME.match(index_spec.name):
             problems.append(Problem("The indexName is invalid. It should be between 3 and 255 characters. Only A–Z, "
-                                    "a–z, 0–9, underscore characters, hyphens, and periods allowed.", where(*at, "name"),
+                                    "a–z, 0–9, underscore characters, hyphens, and periods allowed.",
+                                    where(*at, "name"),
                                     "Rename the index."))
         if index.name in names:
             problems.append(Problem(f"You may only supply one @index with the name '{index.name}' on type '{name}'.",
@@ -181,7 +183,8 @@ def _index_problems(name: str, spec: ModelSpec, data: DataSpec, base: tuple[str,
             problems.append(Problem("an include projection needs `non_key_attributes`", where(*at),
                                     "List the fields the index holds besides its keys."))
         elif projection != "INCLUDE" and index_spec.non_key_attributes:
-            problems.append(Problem("`non_key_attributes` needs `projection: include`", where(*at, "non_key_attributes"),
+            problems.append(Problem("`non_key_attributes` needs `projection: include`",
+                                    where(*at, "non_key_attributes"),
                                     "Add `projection: include`, or remove the list."))
         problems += [Problem(f"non-key attribute {a!r} is not a field of {name}", where(*at, "non_key_attributes", j),
                              "Name declared fields.")
@@ -200,7 +203,8 @@ def _index_field_problems(name: str, index: Index, spec: ModelSpec, data: DataSp
     partition = spec.fields.get(index.partition)
     if partition is None:
         return [Problem(f"secondary index {index.name!r}: {name} has no field {index.partition!r} (Amplify drops such "
-                        "an index silently)", where(*at, "partition"), f"Declare `{index.partition}`, or fix the name.")]
+                        "an index silently)", where(*at, "partition"),
+                        f"Declare `{index.partition}`, or fix the name.")]
     problems = _key_field_problems(name, index, index.partition, partition, data, at, "partition")
     if len(index.sort) > 1:
         problems.append(Problem("an index with more than one sort field is not supported", where(*at, "sort"),
@@ -229,7 +233,8 @@ def _key_field_problems(model: str, index: Index, field: str, spec: FieldSpec, d
                         at: tuple[str | int, ...], role: str) -> list[Problem]:
     shape = spec.shape()
     if spec.kind == "ref" and shape.base not in data.enums:
-        return [Problem(f"The ref field `{field}` used in the secondary index of `{model}` should refer to an enum type. "
+        return [Problem(f"The ref field `{field}` used in the secondary index of `{model}` should refer to an enum "
+                        "type. "
                         f"`{shape.base}` is not a enum type.", where(*at), "Index scalar or enum fields.")]
     if spec.kind not in ("type", "ref", "enum") or shape.is_list:
         where_ = f"'{index.name}' on type '{model}.{field}'"
@@ -282,7 +287,8 @@ def matrix_problems(model: Model, at: tuple[str, ...]) -> list[Problem]:
     required = [f.name for f in model.fields if f.type.required and matrix.needs_field_resolver(f.name)]
     if required and model.subscriptions_on:
         listed = "[" + ",".join(f'"{f}"' for f in required) + "]"
-        return [Problem("When using field-level authorization rules you need to add rules to all of the model's required "
+        return [Problem("When using field-level authorization rules you need to add rules to all of the model's "
+                        "required "
                         f"fields with at least read permissions. Found model \"{model.name}\" with required fields "
                         f"{listed} missing field-level authorization rules.\n\nFor more information visit "
                         "https://docs.amplify.aws/cli/graphql/authorization-rules/#field-level-authorization-rules",

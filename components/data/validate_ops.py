@@ -37,7 +37,8 @@ def operation_problems(kind: str, name: str, spec: OperationSpec, data: DataSpec
     rules = spec.authorization or tuple(r for r in data.authorization if r.allow != "resource")
     if bool(rules) != (spec.handler is not None) or not rules:
         problems.append(Problem(f"Custom operation {name} requires both an authorization rule and a handler reference",
-                                where(*at), "Give it `handler:` and `authorization:` (e.g. `- {allow: authenticated}`)."))
+                                where(*at),
+                                "Give it `handler:` and `authorization:` (e.g. `- {allow: authenticated}`)."))
     for i, rule in enumerate(spec.authorization):
         problems += rule_problems(rule, (*at, "authorization", i), "operation", context)
     if spec.handler is not None:
@@ -71,12 +72,13 @@ def _handler_problems(name: str, spec: OperationSpec, rules: tuple, data: DataSp
         problems.append(Problem(f"Invalid ref. {name} is referring to {source} which is not defined in the schema",
                                 where(*here, "custom", "data_source"), "Name a model (its table), or leave it out."))
     if not custom.entry.endswith((".js", ".mjs")):
-        problems.append(Problem(f"APPSYNC_JS handler {custom.entry!r} is not a .js file", where(*here, "custom", "entry"),
+        problems.append(Problem(f"APPSYNC_JS handler {custom.entry!r} is not a .js file",
+                                where(*here, "custom", "entry"),
                                 "Name a JavaScript resolver file (request/response functions) in the project."))
     if any(r.allow == "guest" or (r.allow == "authenticated" and r.provider in ("identity_pool", "identityPool"))
            for r in rules):
-        problems.append(Problem("identityPool-based auth (allow.guest() and allow.authenticated('identityPool')) is not "
-                                "supported with a.handler.custom", where(*at, "authorization"),
+        problems.append(Problem("identityPool-based auth (allow.guest() and allow.authenticated('identityPool')) is "
+                                "not supported with a.handler.custom", where(*at, "authorization"),
                                 "Use a function handler, or user-pool / API-key rules."))
     return problems
 
@@ -85,12 +87,12 @@ def _source_problems(type_name: str, name: str, spec: OperationSpec, data: DataS
                      at: tuple[str, ...]) -> list[Problem]:
     if type_name != "Subscription":
         if spec.for_ is not None:
-            return [Problem(f"The .for() modifier function can only be used with a custom subscription. {name} is not a "
-                            "custom subscription.", where(*at, "for"), "Remove `for`.")]
+            return [Problem("The .for() modifier function can only be used with a custom subscription. "
+                            f"{name} is not a custom subscription.", where(*at, "for"), "Remove `for`.")]
         return []
     if not spec.for_:
-        return [Problem(f"{name} is missing a mutation source. Custom subscriptions must reference a mutation source via "
-                        "subscription().for(a.ref('ModelOrOperationName'))", where(*at),
+        return [Problem(f"{name} is missing a mutation source. Custom subscriptions must reference a mutation "
+                        "source via subscription().for(a.ref('ModelOrOperationName'))", where(*at),
                         "Add `for: {ref: <custom mutation>}` or `for: {ref: <Model>, mutations: [create]}`.")]
     problems: list[Problem] = []
     returns: set[str] = set()
@@ -98,26 +100,29 @@ def _source_problems(type_name: str, name: str, spec: OperationSpec, data: DataS
         here = where(*at, "for", i)
         if source.ref in data.models:
             if not source.mutations:
-                problems.append(Problem(f"Invalid subscription definition. .mutations() modifier must be used with a Model "
-                                        f"ref subscription source. {name} is referencing {source.ref} without specifying "
-                                        "a mutation", here, "Add `mutations: [create, update, delete]` (some of them)."))
+                problems.append(Problem("Invalid subscription definition. .mutations() modifier must be used with a "
+                                        f"Model ref subscription source. {name} is referencing {source.ref} without "
+                                        "specifying a mutation", here,
+                                        "Add `mutations: [create, update, delete]` (some of them)."))
             problems += [Problem(f"unknown mutation {m!r}", here, f"Use: {', '.join(MODEL_MUTATIONS)}.")
                          for m in source.mutations or () if m not in MODEL_MUTATIONS]
             returns.add(f"model:{source.ref}")
         elif source.ref in data.mutations:
             if source.mutations is not None:
-                problems.append(Problem("Invalid subscription definition. .mutations() modifier can only be used with a "
-                                        f"Model ref. {name} is referencing CustomOperation", here, "Remove `mutations`."))
+                problems.append(Problem("Invalid subscription definition. .mutations() modifier can only be used "
+                                        f"with a Model ref. {name} is referencing CustomOperation", here,
+                                        "Remove `mutations`."))
             target = data.mutations[source.ref].returns
             returns.add(repr(target.model_dump() if target else None))
         elif source.ref in data.queries:
             problems.append(Problem(f"Invalid subscription definition. .for() can only reference a mutation. {name} is "
                                     f"referencing {source.ref} which is a Query", here, "Reference a mutation."))
         else:
-            problems.append(Problem(f"Invalid ref. {name} is referring to {source.ref} which is not defined in the schema",
+            problems.append(Problem(f"Invalid ref. {name} is referring to {source.ref} which is not defined in the "
+                                    "schema",
                                     here, "Reference a custom mutation or a model."))
     if len(returns) > 1:
-        problems.append(Problem(f"Invalid subscription definition. .for() can only reference resources that have the same "
-                                f"return type. {name} is referencing resources that have different return types.",
+        problems.append(Problem("Invalid subscription definition. .for() can only reference resources that have the "
+                                f"same return type. {name} is referencing resources that have different return types.",
                                 where(*at, "for"), "Follow mutations that return the same type."))
     return problems

@@ -84,7 +84,7 @@ def create_api(parent: pulumi.Resource, name: str, args: Any, schema: Schema, sd
     kwargs: dict[str, Any] = {"authentication_type": AUTH_TYPES[modes.default], "schema": sdl, "tags": tags}
     if modes.default == "userPools":
         kwargs["user_pool_config"] = {"user_pool_id": user_pool_id, "aws_region": region, "default_action": "ALLOW"}
-    if modes.default == "function":
+    if modes.default == "function" and authorizer is not None:
         kwargs["lambda_authorizer_config"] = {"authorizer_uri": authorizer.arn,
                                               "authorizer_result_ttl_in_seconds": modes.lambda_ttl}
     kwargs["additional_authentication_providers"] = [
