@@ -223,3 +223,26 @@ def _recording() -> RecordingMocks:
     from conftest import stack_mocks
 
     return stack_mocks("dev")
+
+
+def test_functions_connected_after_the_api_get_its_endpoint_and_everything_waits_for_them(mocks):
+    spec, groups = case("ops")
+    built: dict = {}
+
+    def program() -> None:
+        auth = Auth("auth", AuthArgs(groups=groups))
+        data = Data("data", DataArgs(spec=spec, auth=auth, project_dir=FIXTURES, today=TODAY, connect_later=True))
+        assert data.pending == ["echoHandler", "reportSender"]
+        built["environment"] = data.environment()
+        data.connect_functions({name: FakeFunction(name) for name in data.pending})
+        assert data.pending == []
+        data.environment()["AMPLIFY_DATA_GRAPHQL_ENDPOINT"].apply(lambda url: built.__setitem__("url", url))
+
+    run(program)
+    assert built["url"] == f"https://data-api.appsync-api.{REGION}.amazonaws.com/graphql"
+    sources = {r.inputs["name"]: r.inputs for r in mocks.by_type("aws:appsync/dataSource:DataSource")}
+    assert sources["echoHandlerLambdaDataSource"]["lambdaConfig"]["functionArn"].endswith("function:fn-echoHandler")
+    list_code = next(r.inputs["code"] for r in mocks.by_type("aws:appsync/resolver:Resolver")
+                     if r.inputs["field"] == "listTodos")
+    assert '"functions": {"fn-reportSender-role": ["query"]}' in list_code
+    assert [r for r in mocks.by_type("aws:iam/rolePolicy:RolePolicy") if r.inputs["role"] == "fn-reportSender-role"]

@@ -69,6 +69,16 @@ def data_problems(spec: DataSpec, groups: tuple[str, ...] = (), functions: tuple
     return _schema_problems(spec)
 
 
+def functions_named(spec: DataSpec) -> tuple[str, ...]:
+    """The functions a data section names (handlers, the Lambda authorizer, ``allow: resource``), sorted."""
+    named = {op.handler.function for kind in (spec.queries, spec.mutations, spec.subscriptions)
+             for op in kind.values() if op.handler is not None and op.handler.function}
+    named |= {r.resource for r in spec.authorization if r.allow == "resource" and r.resource}
+    if spec.authorization_modes.lambda_ is not None:
+        named.add(spec.authorization_modes.lambda_.function)
+    return tuple(sorted(named))
+
+
 def _mode_problems(spec: DataSpec, functions: tuple[str, ...] | None) -> list[Problem]:
     modes = spec.authorization_modes
     at = ("data", "authorization_modes")

@@ -51,7 +51,7 @@ from ampliform.data.resolver_config import IamRoles
 from ampliform.data.resolvers import RUNTIME, ResolverSpec, data_resolvers
 from ampliform.data.schema import render_schema
 from ampliform.data.tables import table_layout
-from ampliform.data.validate import data_problems
+from ampliform.data.validate import data_problems, functions_named
 from ampliform.definition.data import DataSpec
 from ampliform.errors import DefinitionError, Problem
 from ampliform.iam.document import POLICY_VERSION
@@ -99,6 +99,9 @@ class DataArgs:
     """Tags for the API, tables and roles."""
     today: datetime.date | None = None
     """The day the API key's expiry counts from (default: today, UTC)."""
+    connect_later: bool = False
+    """The functions the data section names come later, through `Data.connect_functions` (which must then be
+    called: what depends on them waits for it)."""
 
 
 class Data(pulumi.ComponentResource):
@@ -120,19 +123,23 @@ class Data(pulumi.ComponentResource):
         handlers = _check(args)
         contributions = data_contributions(args.spec, args.auth.args.groups)
         pool = [c for c in contributions if not c.role.startswith(FUNCTION_ROLE_PREFIX)]
-        owned = [c for c in contributions if c.role.startswith(FUNCTION_ROLE_PREFIX)]
+        self._owned = [c for c in contributions if c.role.startswith(FUNCTION_ROLE_PREFIX)]
         placed = args.auth.policies.place(pool)
-        placed_owned = [_owner(args, c.role).place([c]) for c in owned]
         super().__init__("ampliform:index:Data", name, None, opts)
-        self.args = args
+        self.name, self.args = name, args
         self.schema = resolve(args.spec)
+        self.pending = named_functions(self.schema)
+        self._arns = {f: pulumi.deferred_output() for f in self.pending}
+        self._roles = {f: pulumi.deferred_output() for f in self.pending}
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self.region = pulumi.Output.from_input(args.region) if args.region is not None else \
             aws.get_region_output(opts=invoke).region
         account = aws.get_caller_identity_output(opts=invoke).account_id
         self.sdl = render_schema(args.spec)
-        self.api, key, self.extras = create_api(self, name, args, self.schema, self.sdl, self.region, account)
+        authorizer = self.schema.modes.lambda_function
+        self.api, key, self.extras = create_api(self, name, args, self.schema, self.sdl, self.region, account,
+                                                self._arns[authorizer][0] if authorizer else None)
         self.api_key = pulumi.Output.secret(key.key) if key is not None else None
         self.data_sources = {"NONE": aws.appsync.DataSource(
             f"{name}-none-ds", api_id=self.api.id, name="NONE_DS", type="NONE",
@@ -145,9 +152,6 @@ class Data(pulumi.ComponentResource):
         self.resolvers, self.functions = {}, {}
         self._resolvers(name, account, handlers)
         self.grants = args.auth.policies.create(f"{name}-graphql", pool, placed, {DATA_API.text: self.api.arn}, self)
-        for contribution, placements in zip(owned, placed_owned, strict=True):
-            self.grants += _owner(args, contribution.role).create(f"{name}-graphql", [contribution], placements,
-                                                                   {DATA_API.text: self.api.arn}, self)
         self.url = self.api.uris.apply(_graphql_url)
         self.model_introspection = model_introspection(args.spec)
         self.outputs_data = pulumi.Output.all(self.url, self.region).apply(
@@ -159,6 +163,33 @@ class Data(pulumi.ComponentResource):
             "table_names": {m: t.name for m, t in self.tables.items()},
             "model_introspection": self.model_introspection,
         })
+        if self.pending and args.functions:
+            self.connect_functions(args.functions)
+
+    def connect_functions(self, functions: Mapping[str, Any]) -> None:
+        """Connect the functions the data section names (handlers, the Lambda authorizer, ``allow: resource``),
+        by definition name: their ARNs reach the Lambda data sources and the authorizer, their roles' names the
+        resolvers (which recognise a granted function's IAM calls), and their roles get the grants (spending
+        each function's budget). Call it once the functions exist (they may take `environment()`); until then
+        what depends on them waits."""
+        missing = [f for f in self.pending if f not in functions]
+        DefinitionError.raise_if(Problem(
+            f"the data section names function {f!r}, but Data was given no such function", "data",
+            "Pass it to connect_functions (the Function component of that name).") for f in missing)
+        for function in self.pending:
+            self._arns[function][1](pulumi.Output.from_input(functions[function].arn))
+            self._roles[function][1](pulumi.Output.from_input(functions[function].role.name))
+        for contribution in self._owned:
+            owner = functions[contribution.role[len(FUNCTION_ROLE_PREFIX):]].policies
+            self.grants += owner.create(f"{self.name}-graphql", [contribution], owner.place([contribution]),
+                                        {DATA_API.text: self.api.arn}, self)
+        authorizer = self.schema.modes.lambda_function
+        if authorizer is not None:
+            self.extras.append(aws.lambda_.Permission(
+                f"{self.name}-authorizer-permission", action="lambda:InvokeFunction",
+                function=functions[authorizer].arn, principal="appsync.amazonaws.com", source_arn=self.api.arn,
+                opts=pulumi.ResourceOptions(parent=self)))
+        self.pending = []
 
     def environment(self) -> dict[str, pulumi.Output[str]]:
         """What an ``allow: resource`` function needs to call the API: its GraphQL endpoint."""
@@ -206,17 +237,16 @@ class Data(pulumi.ComponentResource):
             tags=dict(tags), opts=pulumi.ResourceOptions(parent=self))
 
     def _lambda_source(self, name: str, function: str, account: pulumi.Output[str]) -> None:
-        target = self.args.functions[function]
+        arn = self._arns[function][0]
         role = self._service_role(f"{name}-{function}-ds-role", account, {**dict(self.args.tags),
                                                                          "ampliform:function": function})
         policy = aws.iam.RolePolicy(
             f"{name}-{function}-ds-policy", role=role.id,
-            policy=pulumi.Output.from_input(target.arn).apply(lambda arn: json.dumps(invoke_policy(arn),
-                                                                                     sort_keys=True)),
+            policy=arn.apply(lambda value: json.dumps(invoke_policy(value), sort_keys=True)),
             opts=pulumi.ResourceOptions(parent=self))
         self.data_sources[f"lambda:{function}"] = aws.appsync.DataSource(
             f"{name}-{function}-ds", api_id=self.api.id, name=f"{_identifier(function)}LambdaDataSource",
-            type="AWS_LAMBDA", description=f"The function {function}", lambda_config={"function_arn": target.arn},
+            type="AWS_LAMBDA", description=f"The function {function}", lambda_config={"function_arn": arn},
             service_role_arn=role.arn, opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
 
     def _iam_roles(self, account: pulumi.Output[str]) -> pulumi.Output[IamRoles]:
@@ -224,7 +254,7 @@ class Data(pulumi.ComponentResource):
         guest = auth.guest_role.name if auth.guest_role is not None else None
         signed_in = [auth.authenticated_role.name, *(r.name for r in auth.group_roles.values())]
         grants = list(self.schema.resource_grants)
-        function_roles = [_role_name(self.args.functions[f]) for f, _ in grants]
+        function_roles = [self._roles[f][0] for f, _ in grants]
 
         def build(values: list[Any]) -> IamRoles:
             account_id, guest_name, *rest = values
@@ -287,21 +317,20 @@ class CodePicker:
 
 def _check(args: DataArgs) -> dict[str, str]:
     """Check what the component needs beyond the spec itself; returns the APPSYNC_JS handlers' code."""
-    problems = data_problems(args.spec, tuple(args.auth.args.groups), tuple(args.functions)) \
-        if args.plan is None else []
+    # without a plan, the functions are those given, or (connected later) those the data section names
+    functions = functions_named(args.spec) if args.connect_later else tuple(args.functions)
+    problems = data_problems(args.spec, tuple(args.auth.args.groups), functions) if args.plan is None else []
     if problems:
         raise DefinitionError(problems)
     schema = resolve(args.spec)
     if args.auth.guest_role is None and needs_guest(schema):
         problems.append(Problem("a data rule lets guests in, but Auth has no guest role", "data",
                                 "Create Auth with guest_access=True (see ampliform.guest_access_needed)."))
-    named = {o.handler.function for o in schema.operations if o.handler.function}
-    named |= {f for f, _ in schema.resource_grants}
-    if schema.modes.lambda_function:
-        named.add(schema.modes.lambda_function)
-    problems += [Problem(f"the data section names function {f!r}, but Data was given no such function",
-                         "data", "Pass it in DataArgs.functions (the Function component of that name).")
-                 for f in sorted(named) if f not in args.functions]
+    if not args.connect_later:
+        problems += [Problem(f"the data section names function {f!r}, but Data was given no such function",
+                             "data", "Pass it in DataArgs.functions (the Function component of that name), or set "
+                             "connect_later and call Data.connect_functions.")
+                     for f in named_functions(schema) if f not in args.functions]
     handlers: dict[str, str] = {}
     root = args.project_dir or Path.cwd()
     for operation in schema.operations:
@@ -318,13 +347,13 @@ def _check(args: DataArgs) -> dict[str, str]:
     return handlers
 
 
-def _owner(args: DataArgs, role: str) -> Any:
-    return args.functions[role[len(FUNCTION_ROLE_PREFIX):]].policies
-
-
-def _role_name(function: Any) -> pulumi.Input[str]:
-    """The function's execution role name (the resolvers recognise its IAM calls by it)."""
-    return function.role.name
+def named_functions(schema: Any) -> list[str]:
+    """The functions a resolved schema names: handlers, the Lambda authorizer, ``allow: resource`` targets."""
+    named = {o.handler.function for o in schema.operations if o.handler.function}
+    named |= {f for f, _ in schema.resource_grants}
+    if schema.modes.lambda_function:
+        named.add(schema.modes.lambda_function)
+    return sorted(named)
 
 
 def _identifier(name: str) -> str:

@@ -1,16 +1,15 @@
-"""The Data component's API: the GraphQL API with its auth modes, the API key, the Lambda authorizer's
-permission, and the API's logging.
+"""The Data component's API: the GraphQL API with its auth modes, the API key, and the API's logging.
 
 Contract: `create_api(parent, name, args, schema, sdl, region, account)` builds, parented to the Data component:
 
 - the ``aws.appsync.GraphQLApi``: the default mode (`ampliform.data.introspection.default_authorization_type`)
   and every other configured mode as an additional provider — the Auth component's user pool
   (``default_action: ALLOW`` when it is the default), IAM (the identity pool's roles), the API key, the
-  Lambda authorizer (its function's ARN and result TTL); the SDL; the stack's data tags; with a log level, a
-  ``log_config`` whose role only this account's AppSync may assume and that may only write the API's log group;
+  Lambda authorizer (`authorizer_arn`, the function's ARN, and the result TTL); the SDL; the stack's data
+  tags; with a log level, a ``log_config`` whose role only this account's AppSync may assume and that may only
+  write the API's log group;
 - with the API key mode, an ``aws.appsync.ApiKey`` expiring `expires_in_days` after `args.today` (the day of
   the deployment, as Amplify's key is dated at synthesis; its key is a secret output);
-- with the Lambda mode, an ``aws.lambda_.Permission`` letting only this API invoke the authorizer;
 - with logging, the ``aws.cloudwatch.LogGroup`` AppSync writes to (``/aws/appsync/apis/<api id>``, retention).
 
 It returns the API, the API key resource (or None) and the other resources created.
@@ -45,7 +44,7 @@ def _provider(kind: str, user_pool_id: pulumi.Input[str], region: pulumi.Input[s
         if default:
             out["user_pool_config"]["default_action"] = "ALLOW"
     if kind == "function":
-        out["lambda_authorizer_config"] = {"authorizer_uri": authorizer.arn, "authorizer_result_ttl_in_seconds": ttl}
+        out["lambda_authorizer_config"] = {"authorizer_uri": authorizer, "authorizer_result_ttl_in_seconds": ttl}
     return out
 
 
@@ -73,19 +72,20 @@ def log_policy(log_group_arn: str) -> dict[str, Any]:
 
 
 def create_api(parent: pulumi.Resource, name: str, args: Any, schema: Schema, sdl: str, region: pulumi.Input[str],
-               account: pulumi.Output[str]) -> tuple[aws.appsync.GraphQLApi, aws.appsync.ApiKey | None, list]:
+               account: pulumi.Output[str], authorizer_arn: pulumi.Input[str] | None = None
+               ) -> tuple[aws.appsync.GraphQLApi, aws.appsync.ApiKey | None, list]:
     """The API and its side resources (see the module docstring)."""
     child = pulumi.ResourceOptions(parent=parent)
     modes = schema.modes
     user_pool_id = args.auth.user_pool.id
-    authorizer = args.functions.get(modes.lambda_function) if modes.lambda_function else None
+    authorizer = authorizer_arn
     tags = {**dict(args.tags), "ampliform:component": "data"}
     extra: list = []
     kwargs: dict[str, Any] = {"authentication_type": AUTH_TYPES[modes.default], "schema": sdl, "tags": tags}
     if modes.default == "userPools":
         kwargs["user_pool_config"] = {"user_pool_id": user_pool_id, "aws_region": region, "default_action": "ALLOW"}
     if modes.default == "function" and authorizer is not None:
-        kwargs["lambda_authorizer_config"] = {"authorizer_uri": authorizer.arn,
+        kwargs["lambda_authorizer_config"] = {"authorizer_uri": authorizer,
                                               "authorizer_result_ttl_in_seconds": modes.lambda_ttl}
     kwargs["additional_authentication_providers"] = [
         _provider(kind, user_pool_id, region, authorizer, modes.lambda_ttl, False)
@@ -108,8 +108,4 @@ def create_api(parent: pulumi.Resource, name: str, args: Any, schema: Schema, sd
         today = args.today or datetime.datetime.now(datetime.timezone.utc).date()
         key = aws.appsync.ApiKey(f"{name}-api-key", api_id=api.id, description=modes.api_key_description,
                                  expires=api_key_expiry(today, modes.api_key_days), opts=child)
-    if authorizer is not None:
-        extra.append(aws.lambda_.Permission(f"{name}-authorizer-permission", action="lambda:InvokeFunction",
-                                            function=authorizer.arn, principal="appsync.amazonaws.com",
-                                            source_arn=api.arn, opts=child))
     return api, key, extra
