@@ -106,7 +106,7 @@ def test_lambda_authorizer_mode_and_function_handlers(mocks):
     assert permission.inputs["sourceArn"] == f"arn:aws:appsync:{REGION}:{ACCOUNT}:apis/data-api-id"
 
     ops, ops_groups = case("ops")
-    with pytest.raises(DefinitionError, match="function 'echoHandler' is not declared under `functions:`"):
+    with pytest.raises(DefinitionError, match="echoHandler, reportSender were never given to connect_functions"):
         build(RecordingMocks(), ops, ops_groups)
 
 
@@ -231,7 +231,7 @@ def test_functions_connected_after_the_api_get_its_endpoint_and_everything_waits
 
     def program() -> None:
         auth = Auth("auth", AuthArgs(groups=groups))
-        data = Data("data", DataArgs(spec=spec, auth=auth, project_dir=FIXTURES, today=TODAY, connect_later=True))
+        data = Data("data", DataArgs(spec=spec, auth=auth, project_dir=FIXTURES, today=TODAY))
         assert data.pending == ["echoHandler", "reportSender"]
         built["environment"] = data.environment()
         data.connect_functions({name: FakeFunction(name) for name in data.pending})

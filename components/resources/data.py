@@ -29,9 +29,11 @@ Pulumi secret; None without the API key mode).
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -99,9 +101,6 @@ class DataArgs:
     """Tags for the API, tables and roles."""
     today: datetime.date | None = None
     """The day the API key's expiry counts from (default: today, UTC)."""
-    connect_later: bool = False
-    """The functions the data section names come later, through `Data.connect_functions` (which must then be
-    called: what depends on them waits for it)."""
 
 
 class Data(pulumi.ComponentResource):
@@ -165,6 +164,8 @@ class Data(pulumi.ComponentResource):
         })
         if self.pending and args.functions:
             self.connect_functions(args.functions)
+        if self.pending:
+            _after_program_body(self._fail_unconnected)
 
     def connect_functions(self, functions: Mapping[str, Any]) -> None:
         """Connect the functions the data section names (handlers, the Lambda authorizer, ``allow: resource``),
@@ -189,6 +190,20 @@ class Data(pulumi.ComponentResource):
                 f"{self.name}-authorizer-permission", action="lambda:InvokeFunction",
                 function=functions[authorizer].arn, principal="appsync.amazonaws.com", source_arn=self.api.arn,
                 opts=pulumi.ResourceOptions(parent=self)))
+        self.pending = []
+
+    def _fail_unconnected(self) -> None:
+        """Once the program's body has run: functions still not connected fail what waits for them with a clean
+        error, instead of leaving it waiting forever."""
+        if not self.pending:
+            return
+        error = DefinitionError(Problem(
+            f"Data {self.name!r}: function(s) {', '.join(self.pending)} were never given to connect_functions",
+            "Data.connect_functions", "Call data.connect_functions({name: Function, ...}) in the program's body, "
+            "once the functions exist (the stack program does), or pass DataArgs(functions=...)."))
+        for function in self.pending:
+            for deferred in (self._arns[function], self._roles[function]):
+                deferred[1](pulumi.Output.from_input(function).apply(functools.partial(_raise, error)))
         self.pending = []
 
     def environment(self) -> dict[str, pulumi.Output[str]]:
@@ -318,7 +333,7 @@ class CodePicker:
 def _check(args: DataArgs) -> dict[str, str]:
     """Check what the component needs beyond the spec itself; returns the APPSYNC_JS handlers' code."""
     # without a plan, the functions are those given, or (connected later) those the data section names
-    functions = functions_named(args.spec) if args.connect_later else tuple(args.functions)
+    functions = tuple(args.functions) or functions_named(args.spec)
     problems = data_problems(args.spec, tuple(args.auth.args.groups), functions) if args.plan is None else []
     if problems:
         raise DefinitionError(problems)
@@ -326,10 +341,9 @@ def _check(args: DataArgs) -> dict[str, str]:
     if args.auth.guest_role is None and needs_guest(schema):
         problems.append(Problem("a data rule lets guests in, but Auth has no guest role", "data",
                                 "Create Auth with guest_access=True (see ampliform.guest_access_needed)."))
-    if not args.connect_later:
+    if args.functions:
         problems += [Problem(f"the data section names function {f!r}, but Data was given no such function",
-                             "data", "Pass it in DataArgs.functions (the Function component of that name), or set "
-                             "connect_later and call Data.connect_functions.")
+                             "data", "Pass it in DataArgs.functions (the Function component of that name).")
                      for f in named_functions(schema) if f not in args.functions]
     handlers: dict[str, str] = {}
     root = args.project_dir or Path.cwd()
@@ -345,6 +359,18 @@ def _check(args: DataArgs) -> dict[str, str]:
         handlers[entry] = path.read_text(encoding="utf-8")
     DefinitionError.raise_if(problems)
     return handlers
+
+
+def _raise(error: Exception, _value: Any) -> Any:
+    raise error
+
+
+def _after_program_body(callback: Callable[[], None]) -> None:
+    """Run `callback` once the program's synchronous body has returned (the event loop's next turn)."""
+    try:
+        asyncio.get_running_loop().call_soon(callback)
+    except RuntimeError:
+        return
 
 
 def named_functions(schema: Any) -> list[str]:
