@@ -44,6 +44,7 @@ import pulumi_aws as aws
 
 from ampliform.auth.check import auth_settings_problems
 from ampliform.auth.plan import AuthPlan, plan_auth
+from ampliform.data.model import resolve
 from ampliform.definition.load import load_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.settings import NAMESPACE, Settings, parse_settings
@@ -55,7 +56,6 @@ from ampliform.naming import slug
 from ampliform.plan.backend import BackendPlan, guest_access_needed, limits_of, plan_backend
 from ampliform.program.placeholders import placeholder
 from ampliform.resources.auth import Auth, AuthArgs
-from ampliform.data.model import resolve
 from ampliform.resources.data import Data, DataArgs
 from ampliform.resources.function import Function, FunctionArgs
 from ampliform.resources.storage import Storage, StorageArgs

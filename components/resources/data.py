@@ -58,7 +58,7 @@ from ampliform.definition.data import DataSpec
 from ampliform.errors import DefinitionError, Problem
 from ampliform.iam.document import POLICY_VERSION
 from ampliform.plan.backend import BackendPlan
-from ampliform.plan.contributions import DATA_API, data_contributions
+from ampliform.plan.contributions import DATA_API, data_contributions, data_function_contributions
 from ampliform.resources.auth import Auth
 from ampliform.resources.data_api import create_api
 from ampliform.roles import FUNCTION_ROLE_PREFIX
@@ -71,6 +71,9 @@ FUNCTION_RUNTIME: aws.appsync.FunctionRuntimeArgsDict = {"name": RUNTIME["name"]
 RESOLVER_RUNTIME: aws.appsync.ResolverRuntimeArgsDict = {"name": RUNTIME["name"],
                                                          "runtime_version": RUNTIME["runtime_version"]}
 ENDPOINT_VARIABLE = "AMPLIFY_DATA_GRAPHQL_ENDPOINT"
+
+Deferred = tuple[pulumi.Output[str], Callable[[pulumi.Output[str]], None]]
+"""A value known once the functions are connected, and how to set it."""
 
 __all__ = ["Data", "DataArgs"]
 
@@ -120,16 +123,15 @@ class Data(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None):
         handlers = _check(args)
-        contributions = data_contributions(args.spec, args.auth.args.groups)
-        pool = [c for c in contributions if not c.role.startswith(FUNCTION_ROLE_PREFIX)]
-        self._owned = [c for c in contributions if c.role.startswith(FUNCTION_ROLE_PREFIX)]
+        pool = data_contributions(args.spec, args.auth.args.groups)
+        self._owned = data_function_contributions(args.spec)
         placed = args.auth.policies.place(pool)
         super().__init__("ampliform:index:Data", name, None, opts)
         self.name, self.args = name, args
         self.schema = resolve(args.spec)
         self.pending = named_functions(self.schema)
-        self._arns = {f: pulumi.deferred_output() for f in self.pending}
-        self._roles = {f: pulumi.deferred_output() for f in self.pending}
+        self._arns: dict[str, Deferred] = {f: pulumi.deferred_output() for f in self.pending}
+        self._roles: dict[str, Deferred] = {f: pulumi.deferred_output() for f in self.pending}
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self.region = pulumi.Output.from_input(args.region) if args.region is not None else \
