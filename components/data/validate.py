@@ -17,6 +17,7 @@ field).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ampliform.data.model import resolve
 from ampliform.data.names import OPERATION_TYPES
@@ -36,9 +37,10 @@ BUILTIN_TYPES = (*OPERATION_TYPES, "String", "Int", "Float", "Boolean", "ID", *s
 """Type names a model, enum or custom type must not take: GraphQL's and AppSync's scalars, the shared types."""
 
 
-def data_problems(spec: DataSpec, groups: tuple[str, ...] = (), functions: tuple[str, ...] | None = None
-                  ) -> list[Problem]:
-    """Every problem of a data section (see the module docstring)."""
+def data_problems(spec: DataSpec, groups: tuple[str, ...] = (), functions: tuple[str, ...] | None = None,
+                  project_dir: str | Path | None = None) -> list[Problem]:
+    """Every problem of a data section (see the module docstring); with `project_dir`, every APPSYNC_JS handler
+    file must exist there."""
     has_operations = bool(spec.queries or spec.mutations or spec.subscriptions)
     if not spec.models and not has_operations:
         return [Problem("`data` declares no model or custom operation", "data.models",
@@ -64,6 +66,8 @@ def data_problems(spec: DataSpec, groups: tuple[str, ...] = (), functions: tuple
             problems += operation_problems(kind, name, operation, spec, context)
     for i, rule in enumerate(spec.authorization):
         problems += rule_problems(rule, ("data", "authorization", i), "schema", context)
+    if project_dir is not None:
+        problems += _handler_file_problems(spec, Path(project_dir))
     if problems:
         return _unique(problems)
     return _schema_problems(spec)
@@ -71,12 +75,20 @@ def data_problems(spec: DataSpec, groups: tuple[str, ...] = (), functions: tuple
 
 def functions_named(spec: DataSpec) -> tuple[str, ...]:
     """The functions a data section names (handlers, the Lambda authorizer, ``allow: resource``), sorted."""
-    named = {op.handler.function for kind in (spec.queries, spec.mutations, spec.subscriptions)
-             for op in kind.values() if op.handler is not None and op.handler.function}
-    named |= {r.resource for r in spec.authorization if r.allow == "resource" and r.resource}
-    if spec.authorization_modes.lambda_ is not None:
-        named.add(spec.authorization_modes.lambda_.function)
-    return tuple(sorted(named))
+    return spec.function_names
+
+
+def _handler_file_problems(spec: DataSpec, root: Path) -> list[Problem]:
+    problems = []
+    for kind in ("queries", "mutations", "subscriptions"):
+        for name, operation in getattr(spec, kind).items():
+            custom = operation.handler.custom if operation.handler is not None else None
+            if custom is not None and not (root / custom.entry).is_file():
+                problems.append(Problem(f"APPSYNC_JS handler file not found: {custom.entry}",
+                                        where("data", kind, name, "handler", "custom", "entry"),
+                                        f"Create {custom.entry} (request/response functions), or fix the path "
+                                        f"(relative to the project, {root})."))
+    return problems
 
 
 def _mode_problems(spec: DataSpec, functions: tuple[str, ...] | None) -> list[Problem]:

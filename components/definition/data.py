@@ -190,3 +190,13 @@ class DataSpec(StrictModel):
     subscriptions: dict[str, OperationSpec] = Field(default_factory=dict, description="Custom subscriptions.")
     authorization: tuple[DataRule, ...] = Field(
         default=(), description="Schema-level rules: for models without rules, and `allow: resource`.")
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        """The functions the data section names (handlers, the Lambda authorizer, ``allow: resource``), sorted."""
+        named = {op.handler.function for kind in (self.queries, self.mutations, self.subscriptions)
+                 for op in kind.values() if op.handler is not None and op.handler.function}
+        named |= {r.resource for r in self.authorization if r.allow == "resource" and r.resource}
+        if self.authorization_modes.lambda_ is not None:
+            named.add(self.authorization_modes.lambda_.function)
+        return tuple(sorted(named))

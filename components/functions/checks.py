@@ -10,7 +10,7 @@ Contract: `function_problems(definition, project_dir, folder_of, require_declare
 - references: a trigger naming a function `functions:` does not declare; a `resource` rule doing so when the
   definition declares functions or triggers, or when `require_declared` (the stack program builds every
   function itself; without `functions:` a component user passes roles made elsewhere to Storage);
-- a declared function nobody uses (no rule, trigger or schedule);
+- a declared function nobody uses (no rule, trigger, schedule or data handler);
 - per bucket, its triggers (`ampliform.functions.triggers`): filters, S3's overlap rule, upload loops.
 `secret_problems(definition, available, source)`: the secrets functions list that a stack lacks.
 With `project_dir` None the handler files are not looked at (tools that only read access).
@@ -92,6 +92,8 @@ def used_functions(definition: Definition) -> set[str]:
     used = set(resource_rule_functions(definition)) | set(auth_functions(definition))
     used.update(t.function for triggers in bucket_triggers(definition).values() for t in triggers)
     used.update(name for name, spec in definition.functions.items() if spec.schedule is not None)
+    if definition.data is not None:  # custom-operation handlers, the Lambda authorizer, `allow: resource`
+        used.update(definition.data.function_names)
     return used
 
 

@@ -33,6 +33,7 @@ COMPUTED: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("bucket", "bucketDomainName", "bucketRegionalDomainName"),
     "aws:cognito/userPool:UserPool": ("endpoint",),
     "aws:appsync/function:Function": ("functionId",),
+    "aws:appsync/apiKey:ApiKey": ("key",),
 }
 """Attributes, beyond ``id``, ``arn`` and ``name``, that the provider computes for these types."""
 
