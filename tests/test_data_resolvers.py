@@ -384,3 +384,12 @@ def test_iam_roles_are_only_embedded_for_models_with_iam_rules():
     todo = [r.code for r in data_resolvers(TODO, ROLES) if r.field_name == "listTodos"][0]
     assert f'"iam": {{"account": "{ACCOUNT}", "guest": "app-guest-role", "signedIn": ' \
            '["app-authenticated-role", "app-admin-role"], "functions": {}}' in todo
+
+
+def test_function_roles_are_embedded_only_when_the_schema_grants_functions_access():
+    with_function = IamRoles(ACCOUNT, "app-guest-role", ("app-authenticated-role",), (("app-fn-role", ("query",)),))
+    assert data_resolvers(POST, with_function) == data_resolvers(POST)  # no allow: resource, no IAM rule
+    granted = DataSpec.model_validate({**POST.model_dump(exclude_none=True),
+                                       "authorization": [{"allow": "resource", "resource": "reader", "to": ["query"]}]})
+    codes = [r.code for r in data_resolvers(granted, with_function) if r.field_name == "listPosts"]
+    assert codes and '"functions": {"app-fn-role": ["query"]}' in codes[0]

@@ -97,8 +97,12 @@ def pipeline_code() -> str:
     return _source("pipeline")
 
 
-def _uses_iam(matrix: Matrix) -> bool:
-    return any(r.provider == "identityPool" for r in matrix.roles)
+def _roles_for(model: str, schema: Schema, matrices: Mapping[str, Matrix], roles: IamRoles) -> IamRoles:
+    """The IAM roles a model's resolvers need to know: `roles` when an IAM caller may reach the model (an
+    identity-pool rule, or functions granted access to the API), else none (the code then does not depend on
+    the roles' names, which are known only once deployed)."""
+    uses_iam = any(r.provider == "identityPool" for r in matrices[model].roles) or bool(schema.resource_grants)
+    return roles if uses_iam else NO_IAM_ROLES
 
 
 def model_resolvers(model: Model, schema: Schema, matrices: Mapping[str, Matrix],
@@ -162,7 +166,7 @@ def _relation_resolver(model: Model, name: str, related: Model, schema: Schema, 
     declared = model.field(name)
     assert declared is not None and declared.relation is not None
     relation = declared.relation
-    related_roles = roles if _uses_iam(matrices[related.name]) else NO_IAM_ROLES
+    related_roles = _roles_for(related.name, schema, matrices, roles)
     config = model_config(related, matrices[related.name], related_roles)
     step = {"relation": {"kind": relation.kind, "references": list(relation.references),
                          "parentKeys": list(model.key),
@@ -193,8 +197,7 @@ def data_resolvers(spec: DataSpec, roles: IamRoles = NO_IAM_ROLES,
     matrices = matrices_of(schema)
     out: list[ResolverSpec] = []
     for model in schema.models.values():
-        model_roles = roles if _uses_iam(matrices[model.name]) or roles.functions else NO_IAM_ROLES
-        out += model_resolvers(model, schema, matrices, model_roles)
+        out += model_resolvers(model, schema, matrices, _roles_for(model.name, schema, matrices, roles))
     for operation in schema.operations:
         entry = operation.handler.entry
         out.append(operation_resolver(operation, roles, (handlers or {}).get(entry or "")))
