@@ -166,9 +166,19 @@ def access_of(matrix: Matrix) -> ModelAccess:
     return ModelAccess(matrix.name, operations, fields)
 
 
+_CACHE: dict[int, tuple[Schema, dict[str, ModelAccess]]] = {}
+_CACHE_SIZE = 64
+
+
 def schema_access(schema: Schema) -> dict[str, ModelAccess]:
-    """Every model's access of a resolved schema."""
-    return {name: access_of(model_matrix(model)) for name, model in schema.models.items()}
+    """Every model's access of a resolved schema (computed once per schema: the planners, the program and
+    the review tools all ask)."""
+    cached = _CACHE.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        cached = _CACHE[id(schema)] = (schema, {name: access_of(model_matrix(m)) for name, m in schema.models.items()})
+    return dict(cached[1])
 
 
 def data_access(spec: DataSpec) -> dict[str, ModelAccess]:

@@ -18,14 +18,16 @@ per custom operation):
 Data sources are named by model (its table), None (the NONE data source) or ``lambda:<function>``. Each code
 is a self-contained ES module: the ``@aws-appsync/utils`` import, ``CONFIG``, ``js/common.js`` and the step's
 ``js/<step>.js``. `IamRoles` (the identity-pool roles and the functions' roles by role name) are known only once
-the roles exist; `NO_IAM_ROLES` gives fully static code for models whose rules never let IAM callers in.
+the roles exist; `NO_IAM_ROLES` gives fully static code for models whose rules never let IAM callers in,
+and `ResolverSpec.embeds_roles` says which code holds the roles (a model an identity-pool rule or a
+function granted the API lets IAM callers reach, every custom operation).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -63,6 +65,8 @@ class ResolverSpec:
     functions: tuple[FunctionSpec, ...] = field(default=())
     returns: str | None = None
     """The GraphQL object type the field returns (model, connection or custom type), None for a scalar."""
+    embeds_roles: bool = False
+    """Its code holds the IAM roles' names (`data_resolvers` says): known only once the roles exist."""
 
     @property
     def kind(self) -> str:
@@ -97,12 +101,15 @@ def pipeline_code() -> str:
     return _source("pipeline")
 
 
+def _uses_iam(model: str, schema: Schema, matrices: Mapping[str, Matrix]) -> bool:
+    """Whether an IAM caller may reach the model: an identity-pool rule, or functions granted the API."""
+    return any(r.provider == "identityPool" for r in matrices[model].roles) or bool(schema.resource_grants)
+
+
 def _roles_for(model: str, schema: Schema, matrices: Mapping[str, Matrix], roles: IamRoles) -> IamRoles:
-    """The IAM roles a model's resolvers need to know: `roles` when an IAM caller may reach the model (an
-    identity-pool rule, or functions granted access to the API), else none (the code then does not depend on
-    the roles' names, which are known only once deployed)."""
-    uses_iam = any(r.provider == "identityPool" for r in matrices[model].roles) or bool(schema.resource_grants)
-    return roles if uses_iam else NO_IAM_ROLES
+    """The IAM roles a model's resolvers need to know: `roles` when an IAM caller may reach the model, else
+    none (the code then does not depend on the roles' names, which are known only once deployed)."""
+    return roles if _uses_iam(model, schema, matrices) else NO_IAM_ROLES
 
 
 def model_resolvers(model: Model, schema: Schema, matrices: Mapping[str, Matrix],
@@ -197,10 +204,13 @@ def data_resolvers(spec: DataSpec, roles: IamRoles = NO_IAM_ROLES,
     matrices = matrices_of(schema)
     out: list[ResolverSpec] = []
     for model in schema.models.values():
-        out += model_resolvers(model, schema, matrices, _roles_for(model.name, schema, matrices, roles))
+        iam = _uses_iam(model.name, schema, matrices)
+        resolvers = model_resolvers(model, schema, matrices, roles if iam else NO_IAM_ROLES)
+        out += [replace(r, embeds_roles=True) for r in resolvers] if iam else resolvers
     for operation in schema.operations:
         entry = operation.handler.entry
-        out.append(operation_resolver(operation, roles, (handlers or {}).get(entry or "")))
+        resolver = operation_resolver(operation, roles, (handlers or {}).get(entry or ""))
+        out.append(replace(resolver, embeds_roles=True))
     return out
 
 

@@ -283,11 +283,9 @@ class Data(pulumi.ComponentResource):
 
     def _resolvers(self, name: str, account: pulumi.Output[str], handlers: Mapping[str, str]) -> None:
         static = data_resolvers(self.args.spec, IamRoles(), handlers)
-        probe = data_resolvers(self.args.spec, IamRoles("probe", "probe", ("probe",), (("probe", ("query",)),)),
-                               handlers)
         with_roles = self._iam_roles(account).apply(lambda roles: data_resolvers(self.args.spec, roles, handlers))
         for i, spec in enumerate(static):
-            self._resolver(name, spec, CodePicker(spec, with_roles if probe[i] != spec else None, i))
+            self._resolver(name, spec, CodePicker(spec, with_roles if spec.embeds_roles else None, i))
 
     def _resolver(self, name: str, spec: ResolverSpec, code: CodePicker) -> None:
         child = pulumi.ResourceOptions(parent=self)
