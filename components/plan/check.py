@@ -48,9 +48,7 @@ def definition_problems(definition: Definition, compat: bool = False, project_di
     problems += auth_problems(definition.auth)
     problems += storage_problems(definition.buckets, groups, definition.bucket_location, compat)
     if definition.data is not None:
-        functions = getattr(definition, "functions", None)  # `functions:` (the Function component's section)
-        problems += data_problems(definition.data, tuple(groups), None if functions is None else tuple(functions),
-                                  project_dir)
+        problems += data_problems(definition.data, tuple(groups), tuple(definition.functions), project_dir)
     problems += _bucket_name_problems(definition)
     if definition.data is not None:
         problems += _renamed_problems(list(definition.data.models), lambda name: ("data", "models", name),
