@@ -24,6 +24,8 @@ from typing import Any
 
 from ampliform.access.compile import ClientPaths, compile_storage
 from ampliform.access.constants import bucket_arn_of
+from ampliform.data.access import needs_guest
+from ampliform.data.model import resolve
 from ampliform.definition.load import as_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
@@ -115,14 +117,13 @@ def compile_definition(definition: Definition, bucket_arns: Mapping[str, str] | 
 
 
 def guest_access_needed(definition: Definition | Mapping[str, Any]) -> bool:
-    """Some component has a guest rule (a bucket path or a data model), so the identity pool must allow
-    guest identities and Auth must create the guest role. `definition` may be given in its data form."""
+    """Some component has a guest rule (a bucket path; a model, field or custom-operation rule of Data), so
+    the identity pool must allow guest identities and Auth must create the guest role. `definition` may be
+    given in its data form."""
     definition = as_definition(definition)
     storage = any(rule.allow == "guest" for b in definition.buckets
                   for rules in (b.access or {}).values() for rule in rules)
-    data = definition.data is not None and any(
-        rule.allow == "guest" for model in definition.data.models.values() for rule in model.authorization)
-    return storage or data
+    return storage or (definition.data is not None and needs_guest(resolve(definition.data)))
 
 
 def role_documents(plan: BackendPlan) -> dict[str, list[Document]]:
