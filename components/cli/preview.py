@@ -18,7 +18,7 @@ from ampliform.definition.load import load_definition
 from ampliform.errors import DefinitionError, Problem
 from ampliform.plan.backend import limits_of, plan_backend
 from ampliform.program.preview import render, render_destructions
-from ampliform.program.runner import run_program
+from ampliform.program.runner import lean_collection, run_program
 from ampliform.program.state import read_state
 from ampliform.review.safety import Destruction, against_state
 
@@ -39,7 +39,11 @@ LOSS_FIX = ("A rename? Declare the old name in `renamed_from` (the resource and 
 def preview_command(stack: str, as_json: bool, project_dir: Path, state_file: Path | None,
                     allow_data_loss: bool) -> None:
     """Run the Pulumi program offline (mocks) for STACK: resources, access matrix, policy budgets."""
-    project_dir = project_dir.resolve()
+    with lean_collection():
+        _preview(stack, as_json, project_dir.resolve(), state_file, allow_data_loss)
+
+
+def _preview(stack: str, as_json: bool, project_dir: Path, state_file: Path | None, allow_data_loss: bool) -> None:
     state = read_state(state_file) if state_file is not None else None
     result, settings = run_program(stack, project_dir)
     destructions = against_state(state, result["resources"]) if state is not None else None
