@@ -47,6 +47,7 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench.py
 	$(VENV)/bin/python benchmarks/preview_bench.py
+	$(VENV)/bin/python benchmarks/preview_bench.py --project-dir examples/photo-sharing
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache tests/node/node_modules

@@ -8,19 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pulumi
+from ampliform.program.stack import run
 
-from ampliform.errors import DefinitionError
-from ampliform.program.stack import main
-
-PROJECT_DIR = Path(globals().get("__file__") or "__main__.py").resolve().parent
-
-
-class ProgramError(DefinitionError, pulumi.RunError):
-    """A user error that the Pulumi CLI reports as a clean failure, listing every problem."""
-
-
-try:
-    main(PROJECT_DIR)
-except DefinitionError as error:
-    raise ProgramError(error.problems) from None
+run(Path(globals().get("__file__") or "__main__.py").resolve().parent)

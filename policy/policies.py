@@ -12,6 +12,9 @@ Contract:
   value when ``pulumi up`` runs the pack again. That covers pulumi-policy's unknown sentinels and the
   offline preview's whole-value placeholders (``<resource-name.attribute>``, e.g. ``<myBucket-bucket.id>``),
   which relate a bucket's side resources to the bucket by name.
+- The sign-in rules (`cognito_rules`): no implicit OAuth flow, the SMS role's ``sts:ExternalId``, prod MFA
+  unless stated, https redirect URLs in prod; `check_no_wildcards` accepts one ``Resource "*"``: the SMS
+  role's ``sns:Publish`` to phone numbers, in a document denying it on every topic.
 - `POLICIES` is the pack's list of policies, in the order `RESOURCE_CHECKS` / `STACK_CHECKS` name them.
   Building it constructs no `PolicyPack` (that starts a server and blocks): only ``__main__.py`` does.
 - Like ``__main__.py``, this module imports its sibling `iam_documents` as a top-level module: the CLI runs
@@ -24,6 +27,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cognito_rules import (
+    StackRecord,
+    check_no_implicit_flow,
+    check_prod_mfa,
+    check_prod_redirects,
+    check_sms_role_trust,
+    sms_publish_only,
+)
 from iam_documents import (
     UNKNOWN,
     as_list,
@@ -157,7 +168,8 @@ def check_no_wildcards(resource_type: str, props: Mapping[str, Any], name: str) 
                     scope = "every action of every service" if everything else "every S3 action"
                     problems.append(f'{at} "{action}", which grants {scope}; list only the actions the role'
                                     " needs (e.g. s3:GetObject, s3:PutObject).")
-            if any(isinstance(r, str) and r.strip() == "*" for r in as_list(st.get("Resource"))):
+            star = any(isinstance(r, str) and r.strip() == "*" for r in as_list(st.get("Resource")))
+            if star and not sms_publish_only(st, doc):
                 problems.append(f'{at} on Resource "*"; scope Resource to the ARNs the role needs (for S3:'
                                 " the bucket ARN for s3:ListBucket, <bucket ARN>/<path>/* for objects).")
             for key, instead in (("NotAction", "Action with the exact actions"),
@@ -218,6 +230,8 @@ class StackResource:
     bucket_refs: tuple[str, ...] = ()
     """URNs or names of the resources the ``bucket`` property was computed from (pulumi-policy's
     property dependencies); how a side resource finds its bucket while the bucket's id is unknown."""
+    user_pool_refs: tuple[str, ...] = ()
+    """The same for ``userPoolId`` (how a user-pool client finds its pool)."""
 
 
 def check_bucket_baseline(resources: Sequence[StackResource]) -> list[tuple[str, str | None]]:
@@ -312,12 +326,32 @@ RESOURCE_CHECKS: dict[str, tuple[ResourceCheck, str]] = {
     "iam-role-no-inline-policies": (
         check_no_inline_policies,
         "Roles carry no inlinePolicies; permissions are separate aws.iam.RolePolicy resources."),
+    "cognito-no-implicit-oauth-flow": (
+        check_no_implicit_flow,
+        "User-pool clients use the OAuth code flow, never the implicit flow."),
+    "cognito-sms-role-requires-external-id": (
+        check_sms_role_trust,
+        "Roles trusting cognito-idp.amazonaws.com (the SMS role) require sts:ExternalId."),
+    "cognito-prod-mfa-unless-stated": (
+        check_prod_mfa,
+        "Prod user pools have MFA on or optional, unless tagged with the reason it is off."),
 }
 
-STACK_CHECKS: dict[str, str] = {
-    "s3-bucket-secure-baseline":
+StackCheck = Callable[[Sequence[StackResource]], list[tuple[str, str | None]]]
+
+
+def _redirects(resources: Sequence[StackResource]) -> list[tuple[str, str | None]]:
+    return check_prod_redirects([StackRecord(r.type, r.name, r.props, r.urn, r.user_pool_refs) for r in resources])
+
+
+STACK_CHECKS: dict[str, tuple[StackCheck, str]] = {
+    "s3-bucket-secure-baseline": (
+        check_bucket_baseline,
         "Every S3 bucket has a public access block (all four flags true), encryption and a TLS-only"
-        " bucket policy.",
+        " bucket policy."),
+    "cognito-prod-https-redirect-urls": (
+        _redirects,
+        "Callback and logout URLs of prod user-pool clients are https (localhost excepted)."),
 }
 
 
@@ -329,20 +363,27 @@ def _resource_validator(check: ResourceCheck) -> Callable[[ResourceValidationArg
     return validate
 
 
-def validate_stack(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    """The stack policy's validate: `check_bucket_baseline` over the stack's resources."""
-    resources = [
-        StackResource(type=r.resource_type, name=r.name, props=plain(r.props), urn=r.urn,
-                      bucket_refs=tuple(d.urn for d in (r.property_dependencies or {}).get("bucket", [])))
-        for r in args.resources
-    ]
-    for message, urn in check_bucket_baseline(resources):
-        report_violation(message, urn)
+def stack_resources(args: StackValidationArgs) -> list[StackResource]:
+    """The stack's resources as the stack checks see them (plain props, property dependencies)."""
+    def refs(r: Any, prop: str) -> tuple[str, ...]:
+        return tuple(d.urn for d in (r.property_dependencies or {}).get(prop, []))
+
+    return [StackResource(type=r.resource_type, name=r.name, props=plain(r.props), urn=r.urn,
+                          bucket_refs=refs(r, "bucket"), user_pool_refs=refs(r, "userPoolId"))
+            for r in args.resources]
+
+
+def _stack_validator(check: StackCheck) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        for message, urn in check(stack_resources(args)):
+            report_violation(message, urn)
+
+    return validate
 
 
 POLICIES: list[Policy] = [
     *(ResourceValidationPolicy(name=name, description=description, validate=_resource_validator(check))
       for name, (check, description) in RESOURCE_CHECKS.items()),
-    *(StackValidationPolicy(name=name, description=description, validate=validate_stack)
-      for name, description in STACK_CHECKS.items()),
+    *(StackValidationPolicy(name=name, description=description, validate=_stack_validator(check))
+      for name, (check, description) in STACK_CHECKS.items()),
 ]

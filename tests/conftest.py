@@ -67,6 +67,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
             out["uris"] = {"GRAPHQL": f"https://{args.name}.appsync-api.{REGION}.amazonaws.com/graphql"}
         elif args.typ == "aws:appsync/function:Function":
             out["functionId"] = f"{args.name}-fid"
+        elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            out["arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{out.get('name') or args.name}"
+        elif args.typ == "aws:ssm/parameter:Parameter":
+            out["arn"] = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{str(out.get('name') or args.name).lstrip('/')}"
+        elif args.typ == "aws:lambda/function:Function":
+            out["name"] = out.get("name") or args.name
+            out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{out['name']}"
+        elif args.typ == "aws:appsync/apiKey:ApiKey":
+            out["key"] = f"da2-{args.name}"
         else:
             out.setdefault("arn", f"arn:aws:mock:{REGION}:{ACCOUNT}:{args.typ.split(':')[-1]}/{args.name}")
         return rid, out
@@ -88,6 +97,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
     def by_name(self) -> dict[str, pulumi.runtime.MockResourceArgs]:
         """Registered resources by name."""
         return {r.name: r for r in self.resources}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite tests/golden/*/expected.json from the current compiler (make golden).")
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ finding and the document that is as narrow as the reason:
   ``${aws:...}`` variables before checking an ARN, and the colon inside this Cognito variable makes it
   reject ``arn:aws:s3:::b/x/${cognito-identity.amazonaws.com:sub}/*`` as an object ARN
   (pulumi-offline-testing.md §8). IAM substitutes the variable; the ARN is a valid object ARN.
+- ``RESOURCE_STAR`` for ``sns:Publish`` alone, only when the document also denies ``sns:Publish`` on every
+  topic (``arn:*:sns:*:*:*``). Why: the user pool's SMS role texts phone numbers, which have no ARN; the deny
+  keeps it from publishing anywhere else.
 - ``MALFORMED`` "Statement contains neither Resource nor NotResource", only when every statement of the
   document is a role trust statement (a Principal, only ``sts:AssumeRole*`` actions, no Resource). Why:
   trust policies have no Resource element; parliament only knows identity and resource policies (and
@@ -115,6 +118,20 @@ def _trust_policy_has_no_resource(finding: Finding, document: Mapping[str, Any])
     return 0
 
 
+def _sms_to_phone_numbers(finding: Finding, document: Mapping[str, Any]) -> int:
+    """RESOURCE_STAR on statements allowing ``sns:Publish`` alone, in a document that denies it on every topic."""
+    statements = _statements(document)
+
+    def only_publish(s: Mapping[str, Any]) -> bool:
+        return s.get("Action") in ("sns:Publish", ["sns:Publish"])
+
+    denies_topics = any(s.get("Effect") == "Deny" and only_publish(s) and s.get("Resource") == "arn:*:sns:*:*:*"
+                        for s in statements)
+    if finding.detail != '["sns:Publish"]' or not denies_topics:
+        return 0
+    return sum(1 for s in statements if s.get("Effect") == "Allow" and only_publish(s) and s.get("Resource") == "*")
+
+
 SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         "RESOURCE_MISMATCH",
@@ -125,6 +142,11 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "MALFORMED",
         "role trust policies have no Resource element; parliament only knows identity and resource policies.",
         _trust_policy_has_no_resource),
+    Suppression(
+        "RESOURCE_STAR",
+        "Cognito's SMS role texts phone numbers with sns:Publish, which has no resource ARN for a phone number; "
+        "the same document denies sns:Publish on every topic, so Resource * reaches phone numbers only.",
+        _sms_to_phone_numbers),
 )
 
 

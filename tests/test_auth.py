@@ -90,7 +90,7 @@ def test_exactly_one_role_attachment_with_token_mapping(mocks):
     pool_id = f"{REGION}_a-user-pool"
     assert mapping["identityProvider"] == f"cognito-idp.{REGION}.amazonaws.com/{pool_id}:a-client-id"
     (provider,) = mocks.by_type(IDENTITY_POOL)[0].inputs["cognitoIdentityProviders"]
-    assert provider == {"clientId": "a-client-id", "serverSideTokenCheck": False,
+    assert provider == {"clientId": "a-client-id", "serverSideTokenCheck": True,
                         "providerName": f"cognito-idp.{REGION}.amazonaws.com/{pool_id}"}
 
 
@@ -145,7 +145,16 @@ def test_client_settings_report_what_was_configured(mocks):
     assert set(captured["auth"].roles) == {"authenticated", "group:admin", "group:editor"}
 
 
-def test_groups_with_colliding_names_get_distinct_resources(mocks):
-    build(mocks, groups=("Admin", "admin"))
-    names = {r.inputs["name"]: r.name for r in mocks.by_type(GROUP)}
-    assert names == {"Admin": "a-group-admin", "admin": "a-group-admin-1"}
+def test_groups_whose_resource_names_would_collide_are_a_user_error(mocks):
+    """A group's resources are named by the group's name alone (never its position, so reordering groups
+    renames nothing): two names that differ only in case cannot both have resources."""
+    from ampliform.errors import DefinitionError
+
+    with pytest.raises(DefinitionError, match="groups 'Admin' and 'admin' would share the resource name 'admin'"):
+        build(mocks, groups=("Admin", "admin"))
+
+
+def test_group_resources_are_named_by_the_group_alone(mocks):
+    build(mocks, groups=("editor", "admin"))
+    first = {r.inputs["name"]: r.name for r in mocks.by_type(GROUP)}
+    assert first == {"editor": "a-group-editor", "admin": "a-group-admin"}

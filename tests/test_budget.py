@@ -15,7 +15,7 @@ from ampliform.definition.load import parse_definition
 from ampliform.errors import DefinitionError
 from ampliform.iam.budget import INLINE_LIMIT, MANAGED_LIMIT, WORST_CASE_ARN_LENGTH, Limits, size_of
 from ampliform.iam.evaluate import evaluate
-from ampliform.plan.backend import compile_backend
+from ampliform.plan.backend import plan_backend
 from ampliform.review.probes import OWN_IDENTITY, probes
 
 ARN = "arn:aws:s3:::BUCKET"
@@ -39,10 +39,10 @@ def total_chars(docs) -> int:
 
 def test_500_signed_in_paths_fit_one_role_in_half_of_amplify():
     definition = parse_definition(signed_in_map(500))
-    ours = compile_backend(definition, {"BUCKET": ARN})
-    amplify = compile_backend(definition, {"BUCKET": ARN}, compat=True, limits=Limits(inline=10**9))
+    ours = plan_backend(definition, {"BUCKET": ARN})
+    amplify = plan_backend(definition, {"BUCKET": ARN}, limits=Limits(inline=10**9, compat=True))
     budget = ours.budgets["authenticated"]
-    assert budget.inline_size <= INLINE_LIMIT - Limits().inline_reserve
+    assert budget.inline_size <= INLINE_LIMIT
     assert 1 <= len(budget.managed_sizes) <= 10
     assert all(size <= MANAGED_LIMIT for size in budget.managed_sizes)
     ours_chars = total_chars(ours.buckets["BUCKET"].roles["authenticated"])
@@ -52,7 +52,7 @@ def test_500_signed_in_paths_fit_one_role_in_half_of_amplify():
 
 def test_sizes_hold_for_the_longest_possible_bucket_arn():
     definition = parse_definition(signed_in_map(500, owner_every=7))
-    backend = compile_backend(definition, {"BUCKET": ARN})
+    backend = plan_backend(definition, {"BUCKET": ARN})
     longest = "arn:aws-us-gov:s3:::" + "b" * 63
     assert len(longest) == WORST_CASE_ARN_LENGTH
     for budget in backend.budgets.values():
@@ -69,7 +69,7 @@ def test_splitting_never_changes_the_meaning():
     data = signed_in_map(400, owner_every=5)
     data["storage"]["access"]["path0001/deep/*"] = [{"allow": "guest", "to": ["read"]}]
     definition = parse_definition(data)
-    backend = compile_backend(definition, {"BUCKET": ARN})
+    backend = plan_backend(definition, {"BUCKET": ARN})
     split_docs = backend.buckets["BUCKET"].roles
     assert len(split_docs["authenticated"]) > 2 and len(split_docs["group:admin"]) > 2
     bucket = definition.buckets[0]
@@ -86,30 +86,30 @@ def test_splitting_never_changes_the_meaning():
 def test_beyond_the_quota_is_a_user_error_naming_the_fix():
     definition = parse_definition(signed_in_map(1000))
     with pytest.raises(DefinitionError) as caught:
-        compile_backend(definition)
+        plan_backend(definition)
     message = str(caught.value)
-    assert "role authenticated needs" in message and "managed policies" in message
+    assert "role authenticated does not fit IAM's limits" in message and "managed policies" in message
     assert "ampliform:maxManagedPolicies" in message
-    assert "role group:admin needs" in message  # every over-budget role is listed
-    raised = compile_backend(definition, limits=Limits(managed_quota=20))
+    assert "role group:admin does not fit" in message  # every over-budget role is listed
+    raised = plan_backend(definition, limits=Limits(managed_quota=20))
     assert len(raised.budgets["authenticated"].managed_sizes) > 10
 
 
 def test_compat_mode_keeps_amplify_single_inline_policy_and_its_limit():
-    small = compile_backend(parse_definition(signed_in_map(20)), compat=True)
+    small = plan_backend(parse_definition(signed_in_map(20)), limits=Limits(compat=True))
     assert [p.kind for p in small.budgets["authenticated"].placements] == ["inline"]
     with pytest.raises(DefinitionError) as caught:
-        compile_backend(parse_definition(signed_in_map(100)), compat=True)
+        plan_backend(parse_definition(signed_in_map(100)), limits=Limits(compat=True))
     assert "Maximum policy size of 10240 bytes exceeded for role authenticated" in str(caught.value)
     assert "Remove --compat amplify" in str(caught.value)
-    assert compile_backend(parse_definition(signed_in_map(100))).budgets["authenticated"].placements
+    assert plan_backend(parse_definition(signed_in_map(100))).budgets["authenticated"].placements
 
 
 def test_cli_validate_reports_budgets_and_over_budget_exits_2(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(json.dumps(signed_in_map(1000)))
     result = CliRunner().invoke(main, ["validate", str(path)])
-    assert result.exit_code == 2 and "error: role authenticated needs" in result.stderr
+    assert result.exit_code == 2 and "error: role authenticated does not fit IAM's limits" in result.stderr
     ok = CliRunner().invoke(main, ["validate", str(path), "--max-managed-policies", "20", "--json"])
     assert ok.exit_code == 0, ok.output
     budget = json.loads(ok.stdout)["budgets"]["authenticated"]

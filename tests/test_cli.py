@@ -171,7 +171,7 @@ def test_validate_prints_the_verdict_first_then_buckets_and_budgets():
     lines = result.stdout.splitlines()
     assert lines[0] == f"VALID  {TUTORIAL}"
     assert lines[1].split() == ["bucket", "myBucket", "1", "path", "authenticated"]
-    assert any(line.split()[:2] == ["authenticated", "inline"] and "/ 8,192" in line for line in lines)
+    assert any(line.split()[:2] == ["authenticated", "inline"] and "/ 10,240" in line for line in lines)
     assert "\x1b[" not in result.stdout
 
 

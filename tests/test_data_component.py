@@ -47,9 +47,7 @@ def build(mocks: RecordingMocks, spec: DataSpec, groups: tuple[str, ...] = (), g
 
     def program() -> None:
         auth = Auth("auth", AuthArgs(groups=groups, guest_access=guest, protect=protect))
-        built["data"] = Data("data", DataArgs(
-            spec=spec, user_pool_id=auth.user_pool.id, authenticated_role=auth.authenticated_role,
-            guest_role=auth.guest_role, group_roles=auth.group_roles, groups=groups, protect=protect))
+        built["data"] = Data("data", DataArgs(spec=spec, auth=auth, protect=protect))
         built["outputs"] = {}
         auth.user_pool.id.apply(lambda v: built["outputs"].__setitem__("user_pool_id", v))
         for key in ("url", "region", "outputs_data"):
@@ -154,8 +152,8 @@ def test_one_resolver_per_field_on_the_right_data_source(mocks):
         assert inputs["dataSource"] == "TodoTable" and inputs["runtime"]["name"] == "APPSYNC_JS", name
     # the IAM roles the resolvers recognise are the Auth component's
     code = resolvers[("Query", "listTodos")]["code"]
-    assert f'"roles": {{"account": "{ACCOUNT}", "guest": "auth-guest-role", "signedIn": ' \
-           '["auth-authenticated-role", "auth-group-admin-role"]}' in code
+    assert f'"iam": {{"account": "{ACCOUNT}", "guest": "auth-guest-role", "signedIn": ' \
+           '["auth-authenticated-role", "auth-group-admin-role"], "functions": {}}' in code
 
 
 def test_no_iam_grants_without_guest_or_identity_pool_rules(mocks):
@@ -195,7 +193,7 @@ def test_iam_grants_only_what_guest_rules_allow_compared_with_amplify(mocks):
         assert theirs - ours == {"Mutation/fields/createTodo", "Mutation/fields/updateTodo",
                                  "Mutation/fields/deleteTodo"}
         assert ours - theirs == {"ModelTodoConnection/*"}
-    assert res["data-graphql-guest"].inputs["role"] == "auth-guest-role"
+    assert res["data-graphql-guest-0"].inputs["role"] == "auth-guest-role"
 
 
 def test_identity_pool_rules_grant_only_the_signed_in_roles(mocks):

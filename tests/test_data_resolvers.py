@@ -123,7 +123,7 @@ def test_resolver_code_stays_inside_the_appsync_js_subset():
             # `in` as an object key (`{ in: ... }`) is a property name, not the operator
             assert not re.search(pattern, body), (pattern, code[:200])
         imports = re.findall(r"^import .*$", code, flags=re.M)
-        assert imports in ([], ["import { util, extensions } from '@aws-appsync/utils';"])
+        assert imports in ([], ["import { util, extensions, runtime } from '@aws-appsync/utils';"])
         assert re.search(r"^export function request\(ctx\)", code, flags=re.M)
         assert re.search(r"^export function response\(ctx\)", code, flags=re.M)
 
@@ -275,7 +275,7 @@ def test_get_and_pagination():
     assert error_type(results[1]) == "Unauthorized"
     assert results[2]["data"]["content"] == "alice 1" and results[2]["data"]["owner"] == "alice"
     assert results[3]["data"]["id"] == "t2"
-    assert results[4] == {"data": None, "error": None}
+    assert results[4]["data"] is None and results[4]["error"] is None
     first, second, scanned = results[5]["data"], results[6]["data"], results[7]["data"]
     assert [t["id"] for t in first["items"]] == ["t1", "t2", "t3"] and first["nextToken"] == "token:3"
     assert [t["id"] for t in second["items"]] == ["t4"] and second["nextToken"] is None
@@ -379,7 +379,17 @@ def test_subscriptions_deliver_only_what_the_caller_may_read():
 
 def test_iam_roles_are_only_embedded_for_models_with_iam_rules():
     post_codes = all_codes(POST)
-    assert all('"roles": {"account": null, "guest": null, "signedIn": []}' in c for c in post_codes if "CONFIG" in c)
+    assert all('"iam": {"account": null, "guest": null, "signedIn": [], "functions": {}}' in c
+               for c in post_codes if "CONFIG" in c)
     todo = [r.code for r in data_resolvers(TODO, ROLES) if r.field_name == "listTodos"][0]
-    assert f'"roles": {{"account": "{ACCOUNT}", "guest": "app-guest-role", "signedIn": ' \
-           '["app-authenticated-role", "app-admin-role"]}' in todo
+    assert f'"iam": {{"account": "{ACCOUNT}", "guest": "app-guest-role", "signedIn": ' \
+           '["app-authenticated-role", "app-admin-role"], "functions": {}}' in todo
+
+
+def test_function_roles_are_embedded_only_when_the_schema_grants_functions_access():
+    with_function = IamRoles(ACCOUNT, "app-guest-role", ("app-authenticated-role",), (("app-fn-role", ("query",)),))
+    assert data_resolvers(POST, with_function) == data_resolvers(POST)  # no allow: resource, no IAM rule
+    granted = DataSpec.model_validate({**POST.model_dump(exclude_none=True),
+                                       "authorization": [{"allow": "resource", "resource": "reader", "to": ["query"]}]})
+    codes = [r.code for r in data_resolvers(granted, with_function) if r.field_name == "listPosts"]
+    assert codes and '"functions": {"app-fn-role": ["query"]}' in codes[0]

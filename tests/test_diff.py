@@ -165,8 +165,9 @@ def allowed_for(definition: Definition, action: str, key: str) -> bool:
 def test_exit_code_and_table():
     result = run("diff", BASE, fixture("add-rule"), "--exit-code")
     assert result.exit_code == 1
-    verdict, header, row = result.stdout.strip().splitlines()
-    assert verdict.startswith("CHANGED  1 access change from ")  # the decision first
+    verdict, guest, header, row = [line for line in result.stdout.strip().splitlines() if line]
+    assert verdict.startswith("CHANGED  1 storage access change, 1 guest identity change from ")  # decision first
+    assert guest.startswith("guest identities: off -> on")
     assert header.split() == ["bucket", "role", "path", "gained", "lost"]
     assert row.split() == ["myBucket", "guest", "media/*", "get,", "list", "-"]
     assert header.index("path") == row.index("media/*")  # aligned

@@ -77,7 +77,7 @@ def test_tutorial_lints_clean(path: Path, compat: bool):
     assert_clean(labelled)
 
 
-TIGHT = Limits(inline=600, managed=420, managed_quota=1_000, inline_reserve=0)
+TIGHT = Limits(inline=600, managed=420, managed_quota=1_000)
 
 
 @tuned(80)

@@ -59,7 +59,11 @@ WILD = "iam-no-s3-wildcard-or-star-resource"
 LIST = "iam-list-bucket-requires-prefix"
 INLINE = "iam-role-no-inline-policies"
 BASE = "s3-bucket-secure-baseline"
-EXPECTED_POLICIES = [TRUST, PAB, SSE, WILD, LIST, INLINE, BASE]
+IMPLICIT = "cognito-no-implicit-oauth-flow"
+SMS_TRUST = "cognito-sms-role-requires-external-id"
+MFA = "cognito-prod-mfa-unless-stated"
+HTTPS = "cognito-prod-https-redirect-urls"
+EXPECTED_POLICIES = [TRUST, PAB, SSE, WILD, LIST, INLINE, IMPLICIT, SMS_TRUST, MFA, BASE, HTTPS]
 
 OPTS = PolicyResourceOptions(protect=False, ignore_changes=[], delete_before_replace=None, aliases=[],
                              custom_timeouts=PolicyCustomTimeouts(0, 0, 0), additional_secret_outputs=[])
@@ -110,7 +114,9 @@ def evaluate(pack_policies: list[pulumi_policy.Policy], resources: list[Resource
                             OPTS, None, None, [], {}) for r in resources]
     by_name = {r.name: r for r in stack}
     for res, record in zip(resources, stack, strict=True):
-        record.property_dependencies = {"bucket": [by_name[n] for n in res.get("bucket_refs", []) if n in by_name]}
+        record.property_dependencies = {
+            prop: [by_name[n] for n in res.get(refs, []) if n in by_name]
+            for prop, refs in (("bucket", "bucket_refs"), ("userPoolId", "user_pool_refs"))}
     names = {r.urn: r.name for r in stack}
     for pol in pack_policies:
         if isinstance(pol, StackValidationPolicy):
@@ -358,6 +364,31 @@ BAD: list[tuple[str, Mutation, list[tuple[str, str, str]]]] = [
     ("role-inline-policy", set_props("auth-authenticated", inlinePolicies=[{"name": "extra", "policy": STAR_INLINE}]),
      [(INLINE, "auth-authenticated", 'sets inlinePolicies ("extra")'),
       (WILD, "auth-authenticated", 'inline policy "extra" statement #0 allows on Resource "*"')]),
+    # sign-in
+    ("sms-publish-without-the-topic-deny", edit_doc("auth-sms-role-policy", lambda doc: doc["Statement"].pop(1)),
+     [(WILD, "auth-sms-role-policy", 'statement #0 (Sid "SendSms") allows on Resource "*"')]),
+    ("star-beside-sms-publish", edit_stmt("auth-sms-role-policy", 0, put("Action", ["sns:Publish", "sns:Subscribe"])),
+     [(WILD, "auth-sms-role-policy", 'allows on Resource "*"')]),
+    ("implicit-oauth-flow", set_props("auth-client", allowedOauthFlows=["code", "implicit"]),
+     [(IMPLICIT, "auth-client", "allows the implicit OAuth flow")]),
+    ("sms-role-without-external-id", trust("auth-sms-role", delete("Condition/StringEquals/sts:ExternalId")),
+     [(SMS_TRUST, "auth-sms-role", "without a StringEquals condition on sts:ExternalId")]),
+    ("prod-mfa-off", set_props("auth-user-pool", mfaConfiguration="OFF"),
+     [(MFA, "auth-user-pool", "a prod user pool with MFA off")]),
+    ("prod-mfa-unset", lambda s: find(s, "auth-user-pool")["props"].pop("mfaConfiguration"),
+     [(MFA, "auth-user-pool", "MFA off")]),
+    ("prod-mfa-off-empty-reason", set_props("auth-user-pool", mfaConfiguration="OFF", tags={
+        "ampliform:env": "prod", "ampliform:mfa-off-reason": " "}), [(MFA, "auth-user-pool", "MFA off")]),
+    ("prod-http-callback", set_props("auth-client", callbackUrls=["http://app.example.com/"]),
+     [(HTTPS, "auth-client", "callbackUrls has 'http://app.example.com/', which is not https")]),
+    ("prod-app-scheme-logout", set_props("auth-client", logoutUrls=["myapp://signout"]),
+     [(HTTPS, "auth-client", "logoutUrls has 'myapp://signout'")]),
+    ("prod-localhost-lookalike", set_props("auth-client", callbackUrls=["http://localhost.evil.example/"]),
+     [(HTTPS, "auth-client", "not https")]),
+    ("prod-client-by-dependency", all_of(
+        set_props("auth-client", userPoolId=UNKNOWN_STRING_VALUE, callbackUrls=["http://app.example.com/"]),
+        lambda s: find(s, "auth-client").update(user_pool_refs=["auth-user-pool"])),
+     [(HTTPS, "auth-client", "not https")]),
 ]
 
 GOOD: list[tuple[str, Mutation]] = [
@@ -413,6 +444,19 @@ GOOD: list[tuple[str, Mutation]] = [
         edit_stmt("myBucket-policy", 0, put("Resource", [UNKNOWN_STRING_VALUE, UNKNOWN_STRING_VALUE])),
         edit_stmt(MANAGED, 1, put("Condition", UNKNOWN_STRING_VALUE)))),
     ("whole-document-placeholder", set_props(ROLE_POLICY, policy="<myBucket-authenticated-doc.json>")),
+    ("dev-pool-may-have-mfa-off-and-http", all_of(
+        set_props("auth-user-pool", mfaConfiguration="OFF", tags={"ampliform:env": "dev"}),
+        set_props("auth-client", callbackUrls=["http://app.example.com/", "myapp://callback"]))),
+    ("prod-mfa-off-with-a-reason", set_props("auth-user-pool", mfaConfiguration="OFF", tags={
+        "ampliform:env": "prod", "ampliform:mfa-off-reason": "internal tool, SSO enforces MFA"})),
+    ("prod-mfa-on-and-deployed-pool-id", all_of(
+        set_props("auth-user-pool", mfaConfiguration="ON", id="eu-west-1_AbCdEf"),
+        set_props("auth-client", userPoolId="eu-west-1_AbCdEf", callbackUrls=["https://app.example.com/cb"]))),
+    ("sign-in-values-unknown", all_of(
+        set_props("auth-user-pool", mfaConfiguration=UNKNOWN_STRING_VALUE, tags=UNKNOWN_STRING_VALUE),
+        set_props("auth-client", allowedOauthFlows=UNKNOWN_STRING_VALUE, callbackUrls=UNKNOWN_STRING_VALUE))),
+    ("client-of-another-pool", set_props("auth-client", userPoolId="<other-pool.id>",
+                                         callbackUrls=["http://app.example.com/"])),
 ]
 
 
@@ -425,7 +469,7 @@ def test_main_constructs_the_pack_with_every_policy_mandatory(pack: Any) -> None
     assert kwargs["enforcement_level"] is EnforcementLevel.MANDATORY
     assert [p.name for p in kwargs["policies"]] == EXPECTED_POLICIES
     assert kwargs["policies"] is policies.POLICIES
-    assert [type(p) for p in kwargs["policies"]] == [ResourceValidationPolicy] * 6 + [StackValidationPolicy]
+    assert [type(p) for p in kwargs["policies"]] == [ResourceValidationPolicy] * 9 + [StackValidationPolicy] * 2
     assert all(p.enforcement_level is None for p in kwargs["policies"])  # the pack's MANDATORY applies
 
 
@@ -672,3 +716,13 @@ def test_workflow_previews_with_the_pack_and_comments_on_the_pr() -> None:
     env = pulumi_step["env"]
     for secret in ("PULUMI_ACCESS_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         assert env[secret] == f"${{{{ secrets.{secret} }}}}"
+    # after Pulumi's preview: the deployed prod state, ampliform's change-safety check and diff, one comment
+    export_at = next(i for i, r in enumerate(runs) if "pulumi stack export --stack prod --file prod.state.json" in r)
+    review_at = next(i for i, r in enumerate(runs) if "ampliform preview --stack prod --state prod.state.json" in r)
+    assert pulumi_at < export_at < review_at
+    assert "ampliform diff base-backend.yaml backend.yaml" in runs[review_at]
+    assert 'git show "origin/${{ github.base_ref }}:backend.yaml"' in runs[review_at]
+    comment = next(s for s in steps if s.get("uses", "").startswith("actions/github-script@"))
+    assert "safety.txt" in comment["with"]["script"] and "diff.txt" in comment["with"]["script"]
+    refuse = steps[-1]
+    assert refuse["if"] == "steps.review.outputs.safety != '0'" and "exit 1" in refuse["run"]

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ampliform.cli import main
 from ampliform.definition.load import load_definition
 from ampliform.iam.budget import WORST_CASE_ARN_LENGTH
-from ampliform.plan.backend import compile_backend
+from ampliform.plan.backend import plan_backend
 from ampliform.program.preview import attached_documents, attached_size, matrix_of
 from ampliform.program.runner import run_preview
 
@@ -93,7 +93,7 @@ def test_preview_is_deterministic_and_in_tree_order():
     for r in first["resources"]:
         assert r["parent"] in seen, f"{r['name']} listed before its parent"
         seen.add(r["name"])
-        assert set(r) == {"type", "name", "parent", "inputs", "options"}
+        assert set(r) == {"type", "name", "parent", "urn", "inputs", "options"}
 
 
 def test_cli_prints_tree_matrix_and_budgets():
@@ -104,7 +104,7 @@ def test_cli_prints_tree_matrix_and_budgets():
     assert "    aws:s3/bucket:Bucket  ampliform-dev-storage-mybucket\n" in out
     assert re.search(r"authenticated\s+post-pictures/<own id>/\*\s+get, list, write, delete", out)
     assert re.search(r"authenticated\s+post-pictures/<other id>/\*\s+get, list\n", out)
-    assert re.search(r"authenticated: inline [\d,]+ / 8,192 \([\d.]+%\), managed 0 / 10", out)
+    assert re.search(r"authenticated: inline [\d,]+ / 10,240 \([\d.]+%\), managed 0 / 10", out)
 
 
 def test_cli_json_matches_run_preview():
@@ -149,7 +149,7 @@ def test_access_matrix_and_budgets_follow_the_attached_policies(tmp_path):
     assert actions[("guest", "private/<own id>/*")] == []
     # default mode: a group member keeps their owner access
     assert actions[("group:admin", "private/<own id>/*")] == ["get", "list", "write", "delete"]
-    budgets = compile_backend(definition).budgets
+    budgets = plan_backend(definition).budgets
     assert set(budgets) == {"authenticated", "guest", "group:admin"}
     attached = attached_documents(result)
     # what the program attached is exactly what the budget placed, and measured alike

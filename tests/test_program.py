@@ -105,5 +105,5 @@ def test_over_budget_definition_stops_the_program_before_any_resource(tmp_path):
     config, _ = read_stack_file(ROOT, "dev")
     with pytest.raises(DefinitionError) as info:
         run_program(project_copy(tmp_path), {**config, "ampliform:definition": "big.json"})
-    assert "role authenticated needs" in str(info.value)
+    assert "role authenticated does not fit IAM's limits" in str(info.value)
     assert [r for r in mocks.resources if r.typ != "pulumi:pulumi:Stack"] == []

@@ -59,7 +59,7 @@ from ampliform.definition.load import parse_definition
 from ampliform.errors import DefinitionError, where
 from ampliform.iam.budget import Limits
 from ampliform.iam.evaluate import Request, evaluate
-from ampliform.plan.backend import compile_backend, compile_definition
+from ampliform.plan.backend import compile_definition, plan_backend
 from ampliform.review.probes import OTHER_IDENTITY, OWN_IDENTITY, Probe, probes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -491,7 +491,7 @@ def test_splitting_and_merging_statements_keeps_every_decision(data, mode, parts
             assert sum(len(statements_of(d)) for d in merged) <= sum(len(statements_of(d)) for d in split)
 
 
-TIGHT = Limits(inline=600, managed=420, managed_quota=1_000, inline_reserve=0)
+TIGHT = Limits(inline=600, managed=420, managed_quota=1_000)
 """Budget limits small enough that most random maps spill into managed policies and split statements."""
 
 
@@ -502,11 +502,11 @@ def test_budget_splitting_keeps_every_decision(data, draw):
     ``s3:prefix`` values) allows exactly what the unsplit documents allow; no document exceeds its limit."""
     definition = parse_definition(data)
     try:
-        roomy = compile_definition(definition, ARNS, limits=Limits(managed_quota=1_000, inline_reserve=0))
+        roomy = compile_definition(definition, ARNS, limits=Limits(managed_quota=1_000))
     except DefinitionError:
         return
     try:
-        tight = compile_backend(definition, ARNS, limits=TIGHT)
+        tight = plan_backend(definition, ARNS, limits=TIGHT)
     except DefinitionError as error:
         assert all("more than one policy may hold" in p.message for p in error.problems), str(error)
         event("tight budget: a single statement part does not fit")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = ("definition", "access", "data", "auth", "iam", "plan", "review")
+PURE = ("definition", "access", "data", "auth", "functions", "iam", "plan", "review")
 
 BLOCKER = """
 import sys, importlib.abc

@@ -27,7 +27,7 @@ PROGRAM = textwrap.dedent('''
     import pulumi
     import pulumi_aws as aws
 
-    from ampliform import Auth, AuthArgs, Storage, StorageArgs, guest_access_needed
+    from ampliform import Auth, AuthArgs, Storage, StorageArgs, guest_access_needed, plan_backend
     from components.naming import app_name   # the program's own components package
 
     BACKEND = {
@@ -44,14 +44,15 @@ PROGRAM = textwrap.dedent('''
         ],
     }
 
+    plan = plan_backend(BACKEND)
     config = pulumi.Config("shop")
     auth = Auth(app_name("auth"), AuthArgs(groups=BACKEND["auth"]["groups"],
-                                      guest_access=guest_access_needed(BACKEND)))
+                                      guest_access=guest_access_needed(BACKEND), policy_limits=plan.limits))
     exporter = aws.iam.Role("exporter", assume_role_policy=pulumi.Output.json_dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))
     storage = Storage("shop-files", StorageArgs(
-        definition=BACKEND, auth=auth, functions={"exporter": exporter},
+        plan=plan, auth=auth, functions={"exporter": exporter},
         cors_origins=config.require_object("origins"), versioning=config.require_bool("versioning"),
         protect=config.require_bool("versioning")))
     pulumi.export("paths", storage.paths)

@@ -63,3 +63,41 @@ def test_no_managed_policies_for_the_tutorial(mocks):
     run(program)
     assert len(mocks.by_type(ROLE_POLICY)) == 1
     assert not mocks.by_type(POLICY) and not mocks.by_type(ATTACHMENT)
+
+
+def test_two_storage_components_on_one_auth_share_each_roles_budget(mocks):
+    """Each Storage alone fits the authenticated role; together they would overflow it. The second one stops
+    the program before creating any of its own resources, naming the role and both components' shares."""
+    half = {f"part{i:03d}/*": [{"allow": "authenticated", "to": ["read", "write", "delete"]}] for i in range(180)}
+    first = parse_definition({"storage": {"name": "first", "access": half}})
+    second = parse_definition({"storage": {"name": "second", "access": half}})
+    from ampliform.errors import DefinitionError
+    from ampliform.iam.budget import Limits
+
+    limits = Limits(managed_quota=3)
+    seen: dict = {}
+
+    def program():
+        auth = Auth("a", AuthArgs(policy_limits=limits))
+        Storage("one", StorageArgs(definition=first, auth=auth, max_managed_policies=3))
+        try:
+            Storage("two", StorageArgs(definition=second, auth=auth, max_managed_policies=3))
+        except DefinitionError as error:
+            seen["error"] = error
+        seen["budget"] = auth.policies.ledger.budgets["authenticated"]
+
+    run(program)
+    message = str(seen["error"])
+    assert "role authenticated does not fit IAM's limits" in message
+    assert "storage first " in message and "storage second " in message  # each contributor's share
+    names = {r.name for r in mocks.resources}
+    assert not any(n.startswith("two-") for n in names), "the overflowing Storage created resources"
+    assert seen["budget"].shares() == {"storage first": seen["budget"].shares()["storage first"]}
+    alone = plan_alone(second, limits)
+    assert alone.managed_sizes and len(alone.managed_sizes) <= 3  # the second map alone would have fitted
+
+
+def plan_alone(definition, limits):
+    from ampliform.plan.backend import plan_backend
+
+    return plan_backend(definition, limits=limits).budgets["authenticated"]

@@ -30,7 +30,7 @@ def compile_command(definition: str, bucket_arns: tuple[str, ...], compat: str |
     """Print the IAM policy documents per bucket and role, and each bucket's client paths map."""
     defn = load_definition(definition)
     arns = parse_arns(defn, bucket_arns)
-    compiled = compile_definition(defn, arns, compat=compat == "amplify", limits=Limits(managed_quota=quota))
+    compiled = compile_definition(defn, arns, limits=Limits(managed_quota=quota, compat=compat == "amplify"))
     emit_json({"buckets": {name: bucket.to_json() for name, bucket in compiled.items()}})
 
 

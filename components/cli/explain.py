@@ -22,9 +22,14 @@ from ampliform.definition.load import load_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.storage import BucketSpec, EntityRule, ResourceRule
 from ampliform.errors import DefinitionError, Problem
-from ampliform.plan.backend import compile_definition, guest_access_needed
+from ampliform.plan.backend import compile_definition, guest_access_needed, plan_backend, role_documents
+from ampliform.plan.contributions import DATA_API
+from ampliform.review.data_access import callers, explain_data
 from ampliform.review.explain import explain as explain_request
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, function_role, group_role
+
+DATA_OPERATIONS = ("create", "read", "get", "list", "update", "delete", "listen")
+STORAGE_ACTIONS = ("read", "get", "list", "write", "delete")
 
 IDENTITY_ID = re.compile(r"[\w-]+:[0-9a-f-]+")
 """Cognito's pattern for an identity-pool id (``eu-west-1:1a2b...``), 55 characters at most."""
@@ -60,18 +65,28 @@ def owner_note(spec: BucketSpec, role: str, key: str, identity: str | None) -> s
 
 @click.command()
 @click.argument("definition")
-@click.option("--as", "role", required=True, help="authenticated, guest, group:<name> or function:<name>.")
+@click.option("--as", "role", required=True,
+              help="authenticated, guest, group:<name> or function:<name> (Data: also authenticated/iam).")
 @click.option("--identity", default=None, help="The caller's identity-pool id (fills {entity_id}).")
 @click.option("--bucket", default=None, help="Bucket name (default: the default bucket).")
 @compat_option
 @json_option
-@click.argument("action", type=click.Choice(["read", "get", "list", "write", "delete"]))
+@click.argument("action", type=click.Choice(sorted({*STORAGE_ACTIONS, *DATA_OPERATIONS})))
 @click.argument("key")
 def explain(definition: str, role: str, identity: str | None, bucket: str | None, compat: str | None,
             as_json: bool, action: str, key: str) -> None:
-    """May ROLE do ACTION on KEY (a list prefix for `list`)? Prints the decision and what decided it."""
-    check_request(identity, key)
+    """May ROLE do ACTION on KEY? KEY is an object key (a list prefix for `list`) of a bucket, or a Data model
+    (e.g. `create Post`). Prints the decision and what decided it."""
     defn = load_definition(definition)
+    if defn.data is not None and key in defn.data.models:
+        explain_model(defn, role, action, key, as_json)
+        return
+    if action not in STORAGE_ACTIONS:
+        models = ", ".join(defn.data.models) if defn.data is not None else "none"
+        raise DefinitionError(Problem(f"{action!r} is a Data operation, and {key!r} is no model of the definition",
+                                      "KEY", f"Name a model (models: {models}), or use a storage action: "
+                                      f"{', '.join(STORAGE_ACTIONS)}."))
+    check_request(identity, key)
     spec = pick_bucket(defn, bucket)
     check_role(defn, role)
     compiled = compile_definition(defn, compat=compat == "amplify")[spec.name]
@@ -83,6 +98,33 @@ def explain(definition: str, role: str, identity: str | None, bucket: str | None
     note = owner_note(spec, role, key, identity)
     if note:
         click.echo(note, err=True)
+
+
+def explain_model(defn: Definition, caller: str, operation: str, model: str, as_json: bool) -> None:
+    """The Data side of explain: the decision for CALLER's OPERATION on MODEL, and the rules that decide."""
+    if operation not in DATA_OPERATIONS:
+        raise DefinitionError(Problem(f"{operation!r} is not a Data operation", "ACTION",
+                                      f"Use one of: {', '.join(DATA_OPERATIONS)}."))
+    known = callers(defn)
+    if caller not in known:
+        raise DefinitionError(Problem(f"unknown caller {caller!r} for Data", "--as",
+                                      f"Use one of: {', '.join(known)}."))
+    plan = plan_backend(defn, project_dir=None)
+    result = explain_data(defn, role_documents(plan), DATA_API.text, caller, operation, model)
+    if as_json:
+        emit_json(result)
+        return
+    lines = [f"{verdict('allow' if result['decision'] != 'deny' else 'deny')}  {caller} {operation} {model}"
+             + (" (only records the caller owns)" if result["decision"] == "own" else "")]
+    rows = []
+    for r in result["requests"]:
+        rows.append([r["operation"], r["decision"], "" if r["rules"] else "no rule of the model grants it"])
+        for rule in r["rules"]:
+            rows.append(["", "rule", f"{rule['at']}  {json.dumps(rule['rule'], sort_keys=True)}"])
+        if r["iam"] is not None:
+            allows = "allow" if r["iam"]["allows"] else "do not allow"
+            rows.append(["", "iam", f"the {r['iam']['role']} role's policies {allows} appsync:GraphQL on its fields"])
+    say("\n".join(lines + table(rows)))
 
 
 def pick_bucket(defn: Definition, name: str | None) -> BucketSpec:
@@ -103,7 +145,7 @@ def pick_bucket(defn: Definition, name: str | None) -> BucketSpec:
 def check_role(defn: Definition, role: str) -> None:
     """`role` must be one of the roles the definition has."""
     functions = {function_role(r.resource) for b in defn.buckets for rules in (b.access or {}).values()
-                 for r in rules if isinstance(r, ResourceRule)}
+                 for r in rules if isinstance(r, ResourceRule)} | {function_role(f) for f in defn.functions}
     guest = [ROLE_GUEST] if guest_access_needed(defn) else []
     known = [ROLE_AUTHENTICATED, *guest, *(group_role(g) for g in defn.auth.groups), *sorted(functions)]
     if role not in known:

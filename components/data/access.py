@@ -1,108 +1,232 @@
-"""Who may do what with each model: a checked `ModelSpec`'s rules as one `Grant` per operation.
+"""Who may do what with Data: per model and operation, and per custom operation, the principals let in.
 
-Contract: `model_access(name, model)` expects a model `validate` accepted. Each of the six operations
-(create, update, delete, get, list, listen) gets a `Grant` saying which callers may do it:
+Contract (the review tools read this): `data_access(spec)` returns a `ModelAccess` per model (declaration
+order) and `operation_access(spec)` a `tuple[Principal, ...]` per custom operation (``Query.echo``).
+`ModelAccess.operations[op]` (op ∈ create, update, delete, get, list, listen) are the principals allowed `op`
+on the model — delete needs every field, as Amplify; `ModelAccess.fields[field][op]` (op ∈ create, read,
+update, delete) are given only for fields whose access differs (field-level rules). A `Principal` is one of
+`PRINCIPAL_KINDS`:
 
-- through the user pool (the API's default auth mode): every signed-in user (`user_pools`), members of
-  `groups`, or only the record's `owner`;
-- through IAM (the identity pool's roles): the `guest` role, and the signed-in roles (authenticated and
-  group roles) for `guest` and `identity_pool` grants: signing in never takes away what a guest may do.
+- ``signed_in``: every user-pool user; ``group`` (`group`): members of a user-pool group (from the
+  `claim`, default ``cognito:groups``);
+- ``owner`` / ``group_field`` (`field`, `many`): the users a record names in `field` (or members of the
+  groups it names) — on those records only (`own_records`);
+- ``guest``: the identity pool's guest role (and its signed-in roles: signing in never takes away what a
+  guest may do); ``identity_pool``: the identity pool's signed-in roles (IAM);
+- ``api_key``: API-key callers; ``custom``: callers the Lambda authorizer admits.
 
-Owner, authenticated (user pool) and group rules never grant IAM access, so no IAM policy is needed for
-them; `iam_operations` says which operations each kind of identity-pool role needs `appsync:GraphQL` for.
+`ModelAccess.grants` summarises each operation as a `Grant` (flags per kind of principal) and
+`rule_operations(rule)` expands one rule's ``to``. `allowed(principals, caller)` answers for one caller
+(`Caller`: a user-pool user with groups, a guest, an identity-pool user, an API key, a Lambda-authorized
+caller): the principals that let them in (owner ones mean "on their own records only"); empty means denied.
+`ModelAccess.iam_operations(kind)` are the operations an identity-pool role of `kind` (``guest`` /
+``signed_in``) needs ``appsync:GraphQL`` for. Pure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ampliform.definition.data import DEFAULT_OPERATIONS, OPERATION_WORDS, OPERATIONS, DataRule, DataSpec, ModelSpec
+from ampliform.data.matrix import Matrix, Role, model_matrix, role_of
+from ampliform.data.model import Schema, resolve
+from ampliform.definition.data import DEFAULT_OPERATIONS, OPERATION_WORDS, OPERATIONS, DataRule, DataSpec
 
-DEFAULT_OWNER_FIELD = "owner"
+PRINCIPAL_KINDS = ("signed_in", "group", "owner", "group_field", "guest", "identity_pool", "api_key", "custom")
+FIELD_OPERATIONS = ("create", "read", "update", "delete")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a rule lets in (see the module docstring)."""
+
+    kind: str
+    group: str | None = None
+    field: str | None = None
+    claim: str | None = None
+    many: bool = False
+
+    @property
+    def own_records(self) -> bool:
+        """Only on the records that name the caller (owners, groups held in the record)."""
+        return self.kind in ("owner", "group_field")
+
+    @property
+    def mode(self) -> str:
+        """How the caller signs requests: user_pool, identity_pool, api_key or lambda."""
+        return {"guest": "identity_pool", "identity_pool": "identity_pool", "api_key": "api_key",
+                "custom": "lambda"}.get(self.kind, "user_pool")
+
+    def describe(self) -> str:
+        """The principal as people read it."""
+        if self.kind == "owner":
+            return f"the user{'s' if self.many else ''} named in `{self.field}` (their own records)"
+        if self.kind == "group_field":
+            return f"members of the group{'s' if self.many else ''} named in `{self.field}` (those records)"
+        return {"signed_in": "every signed-in user (user pool)", "group": f"members of group {self.group}",
+                "guest": "guests (identity pool)", "identity_pool": "signed-in users (identity pool, IAM)",
+                "api_key": "API-key callers", "custom": "callers the Lambda authorizer admits"}[self.kind]
+
+
+def principal_of(role: Role) -> Principal:
+    """The principal of one matrix role."""
+    if role.strategy == "owner":
+        return Principal("owner", field=role.entity, claim=role.claim, many=role.entity_is_list)
+    if role.strategy == "groups" and role.static:
+        return Principal("group", group=role.entity, claim=role.claim)
+    if role.strategy == "groups":
+        return Principal("group_field", field=role.entity, claim=role.claim, many=role.entity_is_list)
+    if role.provider == "identityPool":
+        return Principal("guest" if role.strategy == "public" else "identity_pool")
+    if role.provider == "apiKey":
+        return Principal("api_key")
+    if role.provider == "function":
+        return Principal("custom")
+    return Principal("signed_in")
 
 
 @dataclass(frozen=True)
 class Grant:
-    """Who may do one operation on a model."""
+    """One operation's principals in the review tools' summary form: every signed-in user (`user_pools`), the
+    static `groups`, records naming the caller (`owner`: owners or groups held in the record), the guest role
+    (`guest`) and the identity pool's signed-in roles (`identity_pool`)."""
 
     user_pools: bool = False
-    """Every signed-in user (user-pool token)."""
     groups: tuple[str, ...] = ()
-    """Members of these user-pool groups (``cognito:groups`` claim)."""
     owner: bool = False
-    """The record's owner (user-pool token), on the records they own."""
     guest: bool = False
-    """The identity pool's guest role, and its signed-in roles (IAM)."""
     identity_pool: bool = False
-    """The identity pool's signed-in roles: authenticated and group roles (IAM)."""
+
+
+def grant_of(principals: tuple[Principal, ...]) -> Grant:
+    """The summary of one operation's principals."""
+    kinds = {p.kind for p in principals}
+    return Grant("signed_in" in kinds, tuple(p.group for p in principals if p.kind == "group" and p.group),
+                 bool(kinds & {"owner", "group_field"}), "guest" in kinds, "identity_pool" in kinds)
 
 
 @dataclass(frozen=True)
 class ModelAccess:
-    """A model's rules, resolved per operation."""
+    """One model's principals per operation, and per field where field-level rules make them differ."""
 
     name: str
-    owner_field: str | None
-    grants: Mapping[str, Grant]
+    operations: Mapping[str, tuple[Principal, ...]]
+    fields: Mapping[str, Mapping[str, tuple[Principal, ...]]] = field(default_factory=dict)
+
+    @property
+    def grants(self) -> dict[str, Grant]:
+        """Per operation, the `Grant` summary of its principals."""
+        return {op: grant_of(ps) for op, ps in self.operations.items()}
+
+    @property
+    def owner_fields(self) -> tuple[str, ...]:
+        """The record fields owner principals read."""
+        return tuple(dict.fromkeys(p.field for ps in self.operations.values() for p in ps
+                                   if p.kind == "owner" and p.field))
 
     @property
     def uses_iam(self) -> bool:
         """Some rule lets identity-pool (IAM) callers in."""
-        return any(g.guest or g.identity_pool for g in self.grants.values())
+        return any(p.kind in ("guest", "identity_pool") for ps in self.operations.values() for p in ps)
 
-    @property
-    def uses_user_pools(self) -> bool:
-        """Some rule lets user-pool callers in."""
-        return any(g.user_pools or g.groups or g.owner for g in self.grants.values())
-
-    def iam_operations(self, role: str) -> tuple[str, ...]:
+    def iam_operations(self, kind: str) -> tuple[str, ...]:
         """The operations a ``guest`` or ``signed_in`` identity-pool role may call, in `OPERATIONS` order."""
-        if role == "guest":
-            return tuple(op for op in OPERATIONS if self.grants[op].guest)
-        if role == "signed_in":
-            return tuple(op for op in OPERATIONS if self.grants[op].guest or self.grants[op].identity_pool)
-        raise ValueError(f"unknown IAM role kind {role!r}")
+        wanted = {"guest": ("guest",), "signed_in": ("guest", "identity_pool")}[kind]
+        return tuple(op for op in OPERATIONS if any(p.kind in wanted for p in self.operations[op]))
 
 
 def rule_operations(rule: DataRule) -> tuple[str, ...]:
-    """The operations a rule grants (its `to` expanded; every operation without `to`), in `OPERATIONS` order."""
+    """The model operations one rule grants (its `to` expanded; every operation without `to`), in `OPERATIONS`
+    order."""
     words = rule.to if rule.to is not None else DEFAULT_OPERATIONS
-    granted = {op for word in words for op in OPERATION_WORDS[word]}
+    granted = {op for word in words for op in OPERATION_WORDS.get(word, ())}
     return tuple(op for op in OPERATIONS if op in granted)
 
 
-def owner_field(model: ModelSpec) -> str | None:
-    """The field holding the record's owner, when the model has an owner rule."""
-    for rule in model.authorization:
-        if rule.allow == "owner":
-            return rule.owner_field or DEFAULT_OWNER_FIELD
-    return None
+def _principals(roles: list[Role]) -> tuple[Principal, ...]:
+    return tuple(dict.fromkeys(principal_of(r) for r in roles))
 
 
-def model_access(name: str, model: ModelSpec) -> ModelAccess:
-    """Resolve a (validated) model's rules into one `Grant` per operation."""
-    grants: dict[str, Grant] = {}
-    for op in OPERATIONS:
-        user_pools = guest = identity_pool = owner = False
-        groups: list[str] = []
-        for rule in model.authorization:
-            if op not in rule_operations(rule):
-                continue
-            if rule.allow == "owner":
-                owner = True
-            elif rule.allow == "guest":
-                guest = True
-            elif rule.allow == "authenticated" and rule.provider == "identityPool":
-                identity_pool = True
-            elif rule.allow == "authenticated":
-                user_pools = True
-            elif rule.allow == "groups":
-                groups.extend(g for g in rule.groups or () if g not in groups)
-        grants[op] = Grant(user_pools, tuple(groups), owner, guest, identity_pool)
-    return ModelAccess(name, owner_field(model), grants)
+def access_of(matrix: Matrix) -> ModelAccess:
+    """A model's access from its matrix."""
+    operations = {op: _principals(matrix.roles_for(op, full=op == "delete")) for op in OPERATIONS}
+    fields: dict[str, dict[str, tuple[Principal, ...]]] = {}
+    for name in matrix.resources:
+        per_op = {
+            "create": _principals([r for r in matrix.roles if matrix.allowed(r, name, "create")]),
+            "read": _principals(matrix.field_readers(name)),
+            "update": _principals([r for r in matrix.roles if matrix.allowed(r, name, "update")]),
+            "delete": _principals([r for r in matrix.roles if matrix.allowed(r, name, "delete")]),
+        }
+        model_level = {"create": operations["create"], "read": _principals(matrix.field_read_roles(name)),
+                       "update": operations["update"],
+                       "delete": _principals(matrix.roles_for("delete"))}
+        if per_op != model_level:
+            fields[name] = per_op
+    return ModelAccess(matrix.name, operations, fields)
+
+
+_CACHE: dict[int, tuple[Schema, dict[str, ModelAccess]]] = {}
+_CACHE_SIZE = 64
+
+
+def schema_access(schema: Schema) -> dict[str, ModelAccess]:
+    """Every model's access of a resolved schema (computed once per schema: the planners, the program and
+    the review tools all ask)."""
+    cached = _CACHE.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        cached = _CACHE[id(schema)] = (schema, {name: access_of(model_matrix(m)) for name, m in schema.models.items()})
+    return dict(cached[1])
 
 
 def data_access(spec: DataSpec) -> dict[str, ModelAccess]:
     """Every model's access, in declaration order."""
-    return {name: model_access(name, model) for name, model in spec.models.items()}
+    return schema_access(resolve(spec))
+
+
+def schema_operation_access(schema: Schema) -> dict[str, tuple[Principal, ...]]:
+    """Every custom operation's principals of a resolved schema, as ``<Type>.<field>``."""
+    out: dict[str, tuple[Principal, ...]] = {}
+    for operation in schema.operations:
+        roles = [role_of(operation.name, rule, group, frozenset()) for rule in operation.rules
+                 for group in (rule.groups if rule.strategy == "groups" and rule.groups else (None,))]
+        out[f"{operation.type_name}.{operation.name}"] = _principals(roles)
+    return out
+
+
+def operation_access(spec: DataSpec) -> dict[str, tuple[Principal, ...]]:
+    """Every custom operation's principals, as ``<Type>.<field>``."""
+    return schema_operation_access(resolve(spec))
+
+
+@dataclass(frozen=True)
+class Caller:
+    """One caller: ``user_pool`` (with `groups`), ``guest``, ``identity_pool``, ``api_key`` or ``lambda``."""
+
+    kind: str
+    groups: tuple[str, ...] = ()
+
+
+def allowed(principals: tuple[Principal, ...], caller: Caller) -> tuple[Principal, ...]:
+    """The principals that let `caller` in (owner and group-field ones: on the records naming them only)."""
+    return tuple(p for p in principals if _lets_in(p, caller))
+
+
+LETS_IN = {"guest": ("guest",), "identity_pool": ("guest", "identity_pool"), "api_key": ("api_key",),
+           "lambda": ("custom",), "user_pool": ("signed_in", "owner", "group_field")}
+"""Caller kind → the principal kinds that let it in (user-pool users also through their groups)."""
+
+
+def _lets_in(principal: Principal, caller: Caller) -> bool:
+    if caller.kind == "user_pool" and principal.kind == "group":
+        return principal.group in caller.groups
+    return principal.kind in LETS_IN.get(caller.kind, ())
+
+
+def needs_guest(schema: Schema) -> bool:
+    """Some model, field or custom-operation rule lets guests in (Auth must have the guest role)."""
+    rules = [r for m in schema.models.values() for r in (*m.rules, *(x for f in m.fields for x in f.rules or ()))]
+    rules += [r for o in schema.operations for r in o.rules]
+    return any(r.strategy == "public" and r.provider == "identityPool" for r in rules)

@@ -1,14 +1,12 @@
-"""The GraphQL schema AppSync receives for a set of models: the same surface Amplify generates.
+"""The GraphQL schema AppSync receives for a `DataSpec`: the same surface Amplify generates.
 
-Contract: `render_schema(spec)` returns the SDL for a validated `DataSpec`, deterministic (declaration
-order). Per model ``X`` (plural ``Xs``): type ``X`` (its fields, ``id: ID!``, ``createdAt``/``updatedAt:
-AWSDateTime!`` and, with an owner rule, the owner field), ``ModelXConnection``, ``getX(id)``,
-``listXs(filter, limit, nextToken)``, ``createX``/``updateX``/``deleteX(input, condition)``,
-``onCreateX``/``onUpdateX``/``onDeleteX(filter[, <owner field>])`` with ``@aws_subscribe``, the filter,
-condition, subscription-filter and mutation input types, and the shared ``Model*Input`` types. Auth
-directives, on the model's types and operations as Amplify puts them: ``@aws_iam`` always (IAM callers
-are only let in by the roles' ``appsync:GraphQL`` grants, and the resolvers check the role) and
-``@aws_cognito_user_pools`` when a rule lets user-pool callers in.
+Contract: `render_schema(spec)` returns the SDL for a validated spec, deterministic (declaration order);
+`build_document(schema)` the `Document` behind it. It holds: enums (declared and inline) and custom types
+(with ``<Type>Input`` input types where models or arguments take them); per model the types of
+`ampliform.data.schema_types`; the shared ``Model*Input`` filter types and ``ModelSortDirection``; custom
+queries, mutations and subscriptions (arguments, return type, ``@aws_subscribe`` for subscriptions); and the
+auth directives of `ampliform.data.schema_auth`. `type_owners(schema)` and `root_fields(schema)` list every
+type name and every Query/Mutation/Subscription field with what defines it, for the collision checks.
 
 Unlike Amplify's, the schema has no unused ``AmplifyAIConversationTurnErrorInput``. AppSync declares its
 scalars and directives itself; `APPSYNC_PRELUDE` declares them for tools (graphql-core) that validate the
@@ -17,9 +15,13 @@ SDL — never send it to AppSync.
 
 from __future__ import annotations
 
-from ampliform.data.access import model_access
-from ampliform.data.names import ModelNames
-from ampliform.definition.data import SCALARS, DataSpec, ModelSpec
+from ampliform.data.matrix import Matrix, model_matrix
+from ampliform.data.model import CustomType, Operation, Schema, resolve
+from ampliform.data.rules import Rule
+from ampliform.data.schema_auth import apply_directives, native_directives
+from ampliform.data.schema_types import add_model
+from ampliform.data.sdl import Document, FieldDef, TypeDef
+from ampliform.definition.data import DataSpec
 
 APPSYNC_PRELUDE = """\
 scalar AWSDate
@@ -41,139 +43,152 @@ directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION
 """
 """AppSync's built-in scalars and directives, for validating the SDL outside AppSync."""
 
-FILTER_SCALAR = {"String": "String", "Int": "Int", "Float": "Float", "Boolean": "Boolean", "ID": "ID",
-                 "AWSTimestamp": "Int"}
-"""GraphQL scalar → the scalar its filter input works on (every other AWS scalar filters as String)."""
-
 _ORDERED = ("ne", "eq", "le", "lt", "ge", "gt")
 _SCALAR_INPUTS = {
-    # name: (scalar, comparisons, extra operators for the DynamoDB inputs)
-    "String": ("String", True, ("contains", "notContains", "between", "beginsWith")),
-    "Int": ("Int", True, ("between",)),
-    "Float": ("Float", True, ("between",)),
-    "Boolean": ("Boolean", False, ()),
-    "ID": ("ID", True, ("contains", "notContains", "between", "beginsWith")),
+    # name: (comparisons, extra operators)
+    "String": (True, ("contains", "notContains", "between", "beginsWith")),
+    "Int": (True, ("between",)),
+    "Float": (True, ("between",)),
+    "Boolean": (False, ()),
+    "ID": (True, ("contains", "notContains", "between", "beginsWith")),
 }
+SHARED_TYPES = ("ModelAttributeTypes", "ModelSizeInput", "ModelSortDirection",
+                *(f"Model{s}Input" for s in _SCALAR_INPUTS), *(f"ModelSubscription{s}Input" for s in _SCALAR_INPUTS),
+                *(f"Model{s}KeyConditionInput" for s in ("String", "ID", "Int", "Float")))
+"""The shared types the models' inputs use (no model, custom type or enum may take these names)."""
 
 
-def _operator_lines(scalar: str, ordered: bool, extra: tuple[str, ...]) -> list[str]:
-    lines = [f"{op}: {scalar}" for op in (_ORDERED if ordered else ("ne", "eq"))]
-    for op in extra:
-        lines.append(f"{op}: [{scalar}]" if op == "between" else f"{op}: {scalar}")
-    return lines
+def _operators(scalar: str, ordered: bool, extra: tuple[str, ...]) -> list[FieldDef]:
+    out = [FieldDef(op, scalar) for op in (_ORDERED if ordered else ("ne", "eq"))]
+    return out + [FieldDef(op, f"[{scalar}]" if op == "between" else scalar) for op in extra]
 
 
-def _shared_inputs() -> list[str]:
-    blocks = []
-    for name, (scalar, ordered, extra) in _SCALAR_INPUTS.items():
-        lines = _operator_lines(scalar, ordered, extra) + ["attributeExists: Boolean",
-                                                          "attributeType: ModelAttributeTypes"]
+def _shared_inputs(document: Document) -> None:
+    for scalar, (ordered, extra) in _SCALAR_INPUTS.items():
+        fields = _operators(scalar, ordered, extra) + [FieldDef("attributeExists", "Boolean"),
+                                                        FieldDef("attributeType", "ModelAttributeTypes")]
         if scalar in ("String", "ID"):
-            lines.append("size: ModelSizeInput")
-        blocks.append(_block("input", f"Model{name}Input", lines))
-    for name, (scalar, ordered, extra) in _SCALAR_INPUTS.items():
-        lines = _operator_lines(scalar, ordered, extra)
+            fields.append(FieldDef("size", "ModelSizeInput"))
+        document.add(TypeDef("input", f"Model{scalar}Input", fields))
+    for scalar, (ordered, extra) in _SCALAR_INPUTS.items():
+        fields = _operators(scalar, ordered, extra)
         if scalar != "Boolean":
-            lines += [f"in: [{scalar}]", f"notIn: [{scalar}]"]
-        blocks.append(_block("input", f"ModelSubscription{name}Input", lines))
-    blocks.append(_block("enum", "ModelAttributeTypes", ["binary", "binarySet", "bool", "list", "map", "number",
-                                                         "numberSet", "string", "stringSet", "_null"]))
-    blocks.append(_block("input", "ModelSizeInput", _operator_lines("Int", True, ("between",))))
-    blocks.append(_block("enum", "ModelSortDirection", ["ASC", "DESC"]))
-    return blocks
+            fields += [FieldDef("in", f"[{scalar}]"), FieldDef("notIn", f"[{scalar}]")]
+        document.add(TypeDef("input", f"ModelSubscription{scalar}Input", fields))
+    document.add(TypeDef("enum", "ModelAttributeTypes", [FieldDef(v) for v in (
+        "binary", "binarySet", "bool", "list", "map", "number", "numberSet", "string", "stringSet", "_null")]))
+    document.add(TypeDef("input", "ModelSizeInput", _operators("Int", True, ("between",))))
+    document.add(TypeDef("enum", "ModelSortDirection", [FieldDef("ASC"), FieldDef("DESC")]))
 
 
-def _block(kind: str, name: str, lines: list[str], directives: str = "") -> str:
-    head = f"{kind} {name}{' ' + directives if directives else ''} {{"
-    return "\n".join([head, *(f"  {line}" for line in lines), "}"])
+def inherited_rules(schema: Schema) -> dict[str, list[Rule]]:
+    """Custom type → the rules of the custom operations returning it (and the types nested in it)."""
+    out: dict[str, list[Rule]] = {}
+    for operation in schema.operations:
+        if operation.returns.kind != "custom":
+            continue
+        for name in _nested(schema, operation.returns.name, []):
+            out.setdefault(name, []).extend(operation.rules)
+    return out
 
 
-def graphql_type(type_name: str) -> str:
-    """A field type as written (``string``) → its GraphQL scalar (``String``)."""
-    return SCALARS[type_name]
+def _nested(schema: Schema, name: str, seen: list[str]) -> list[str]:
+    if name in seen or name not in schema.custom_types:
+        return seen
+    seen.append(name)
+    for field in schema.custom_types[name].fields:
+        if field.type.kind == "custom":
+            _nested(schema, field.type.name, seen)
+    return seen
 
 
-def directives(model: ModelSpec, name: str) -> str:
-    """The auth directives of a model's types and operations."""
-    providers = ["@aws_iam"]
-    if model_access(name, model).uses_user_pools:
-        providers.append("@aws_cognito_user_pools")
-    return " ".join(providers)
+def _custom_inputs(document: Document, schema: Schema, name: str) -> None:
+    custom = schema.custom_types[name]
+    if document.get(f"{name}Input") is not None:
+        return
+    document.add(TypeDef("input", f"{name}Input", [FieldDef(f.name, f.type.sdl(input_suffix=True))
+                                                   for f in custom.fields]))
+    for field in custom.fields:
+        if field.type.kind == "custom":
+            _custom_inputs(document, schema, field.type.name)
 
 
-class _ModelSchema:
-    """The SDL pieces of one model."""
+def _operation_field(operation: Operation) -> FieldDef:
+    directives = []
+    if operation.type_name == "Subscription":
+        directives.append('@aws_subscribe(mutations: ["' + '", "'.join(operation.follows) + '"])')
+    if operation.handler.kind == "custom":
+        directives += native_directives(operation.rules)
+    args = [(name, type_ref.sdl(input_suffix=True)) for name, type_ref in operation.arguments]
+    return FieldDef(operation.name, operation.returns.sdl(), args, directives)
 
-    def __init__(self, name: str, model: ModelSpec):
-        self.name, self.model, self.names = name, model, ModelNames(name)
-        self.directives = directives(model, name)
-        self.owner = model_access(name, model).owner_field
-        self.implicit_owner = self.owner is not None and self.owner not in model.fields
 
-    def _fields(self, kind: str) -> list[str]:
-        """Declared fields as `name: <input type>` for one kind of type."""
-        out = []
-        for field, spec in self.model.fields.items():
-            scalar = graphql_type(spec.type)
-            if kind in ("type", "create"):
-                out.append(f"{field}: {scalar}{'!' if spec.required else ''}")
-            elif kind == "update":
-                out.append(f"{field}: {scalar}")
-            elif kind == "filter":
-                out.append(f"{field}: Model{FILTER_SCALAR.get(scalar, 'String')}Input")
-            elif kind == "subscription":
-                out.append(f"{field}: ModelSubscription{FILTER_SCALAR.get(scalar, 'String')}Input")
-        return out
+def matrices_of(schema: Schema) -> dict[str, Matrix]:
+    """Every model's access matrix."""
+    return {name: model_matrix(model) for name, model in schema.models.items()}
 
-    def types(self) -> list[str]:
-        n = self.names
-        fields = self._fields("type") + ["id: ID!", "createdAt: AWSDateTime!", "updatedAt: AWSDateTime!"]
-        if self.implicit_owner:
-            fields.append(f"{self.owner}: String")
-        owner_filter = [f"{self.owner}: ModelStringInput"] if self.implicit_owner else []
-        return [
-            _block("type", self.name, fields, self.directives),
-            _block("type", n.connection, [f"items: [{self.name}]!", "nextToken: String"], self.directives),
-            _block("input", n.filter_input, self._fields("filter") + [
-                "id: ModelIDInput", "createdAt: ModelStringInput", "updatedAt: ModelStringInput",
-                f"and: [{n.filter_input}]", f"or: [{n.filter_input}]", f"not: {n.filter_input}", *owner_filter]),
-            _block("input", n.condition_input, self._fields("filter") + [
-                f"and: [{n.condition_input}]", f"or: [{n.condition_input}]", f"not: {n.condition_input}",
-                "createdAt: ModelStringInput", "updatedAt: ModelStringInput", *owner_filter]),
-            _block("input", n.create_input, self._fields("create") + ["id: ID"]),
-            _block("input", n.update_input, self._fields("update") + ["id: ID!"]),
-            _block("input", n.delete_input, ["id: ID!"]),
-            _block("input", n.subscription_filter_input, self._fields("subscription") + [
-                "id: ModelSubscriptionIDInput", "createdAt: ModelSubscriptionStringInput",
-                "updatedAt: ModelSubscriptionStringInput", f"and: [{n.subscription_filter_input}]",
-                f"or: [{n.subscription_filter_input}]", *owner_filter]),
-        ]
 
-    def queries(self) -> list[str]:
-        n, d = self.names, self.directives
-        return [f"{n.get}(id: ID!): {self.name} {d}",
-                f"{n.list}(filter: {n.filter_input}, limit: Int, nextToken: String): {n.connection} {d}"]
+def build_document(schema: Schema, matrices: dict[str, Matrix] | None = None) -> Document:
+    """The schema as a `Document` (see the module docstring)."""
+    matrices = matrices if matrices is not None else matrices_of(schema)
+    document = Document()
+    for name, values in schema.enums.items():
+        document.add(TypeDef("enum", name, [FieldDef(v) for v in values]))
+    inherited = inherited_rules(schema)
+    for name, custom in schema.custom_types.items():
+        document.add(_custom_type(custom, inherited.get(name, [])))
+    if schema.models:
+        _shared_inputs(document)
+    listed = {child for m in schema.models.values() for f in m.fields
+              if f.relation is not None and f.relation.kind == "has_many" for child in (f.relation.model,)}
+    for name, model in schema.models.items():
+        has_query = model.has("list") or any(i.query_field for i in model.indexes)
+        add_model(document, model, schema, matrices[name], listed=has_query or name in listed)
+        for field in model.fields:
+            if field.type.kind == "custom" and (model.has("create") or model.has("update")):
+                _custom_inputs(document, schema, field.type.name)
+    for operation in schema.operations:
+        for _, type_ref in operation.arguments:
+            if type_ref.kind == "custom":
+                _custom_inputs(document, schema, type_ref.name)
+        document.root(operation.type_name).add(_operation_field(operation))
+    apply_directives(document, schema, matrices)
+    for root in ("Query", "Mutation", "Subscription"):
+        typedef = document.get(root)
+        if typedef is not None and not typedef.fields:
+            del document.types[root]
+    return document
 
-    def mutations(self) -> list[str]:
-        n, d = self.names, self.directives
-        return [f"{field}(input: {kind}!, condition: {n.condition_input}): {self.name} {d}"
-                for field, kind in ((n.create, n.create_input), (n.update, n.update_input),
-                                    (n.delete, n.delete_input))]
 
-    def subscriptions(self) -> list[str]:
-        n, d = self.names, self.directives
-        owner_arg = f", {self.owner}: String" if self.owner else ""
-        return [f'{field}(filter: {n.subscription_filter_input}{owner_arg}): {self.name} '
-                f'@aws_subscribe(mutations: ["{mutation}"]) {d}' for field, mutation in n.subscriptions.items()]
+def _custom_type(custom: CustomType, rules: list[Rule]) -> TypeDef:
+    return TypeDef("type", custom.name, [FieldDef(f.name, f.type.sdl()) for f in custom.fields],
+                   native_directives(rules))
 
 
 def render_schema(spec: DataSpec) -> str:
-    """The SDL of every model of `spec` (validated), as AppSync receives it."""
-    models = [_ModelSchema(name, model) for name, model in spec.models.items()]
-    blocks = [m.types()[0] for m in models] + _shared_inputs()
-    for m in models:
-        blocks += m.types()[1:]
-    blocks.append(_block("type", "Query", [line for m in models for line in m.queries()]))
-    blocks.append(_block("type", "Mutation", [line for m in models for line in m.mutations()]))
-    blocks.append(_block("type", "Subscription", [line for m in models for line in m.subscriptions()]))
-    return "\n\n".join(blocks) + "\n"
+    """The SDL of a validated spec, as AppSync receives it."""
+    return build_document(resolve(spec)).render()
+
+
+def type_owners(schema: Schema) -> list[tuple[str, str]]:
+    """Every type name the schema defines, with what defines it (a name may appear twice: a collision)."""
+    out = [(name, f"enum {name}") for name in schema.enums]
+    out += [(name, f"custom type {name}") for name in schema.custom_types]
+    out += [(f"{name}Input", f"custom type {name}") for name in schema.custom_types]
+    for name, model in schema.models.items():
+        out += [(t, f"model {name}") for t in model.names.type_names()]
+    return out
+
+
+def root_fields(schema: Schema) -> list[tuple[str, str, str]]:
+    """Every (root type, field, what defines it) of the schema."""
+    out: list[tuple[str, str, str]] = []
+    for name, model in schema.models.items():
+        n = model.names
+        fields = [("Query", n.get, "get"), ("Query", n.list, "list")]
+        fields += [("Mutation", getattr(n, op), op) for op in ("create", "update", "delete")]
+        fields += [("Subscription", n.subscription(p), p) for p in ("onCreate", "onUpdate", "onDelete")]
+        out += [(t, f, f"model {name}") for t, f, op in fields if model.has(op)]
+        out += [("Query", i.query_field, f"index {i.name} of {name}") for i in model.indexes if i.query_field]
+    out += [(o.type_name, o.name, f"custom operation {o.name}") for o in schema.operations]
+    return out

@@ -1,197 +1,172 @@
-"""Meaning checks of `data.models`: every problem in one run, each with where it is and how to fix it.
+"""Meaning checks of `data:`: every problem in one run, each with where it is and how to fix it.
 
-Contract: `data_problems(spec, groups)` (run by `ampliform.plan.check`) returns a list of `Problem`s, empty
-when the models can be built. Checked: at least one model; model names (GraphQL type names that do not collide
-with each other, with the types generated for them or with GraphQL's and AppSync's own types); field names
-(GraphQL names other than the automatic ``id``, ``createdAt``, ``updatedAt`` and the filter operators
-``and``/``or``/``not``); field types; every model has rules; each rule's kind, operations, and the keys its
-kind accepts; groups declared under ``auth.groups``; at most one owner rule, whose field is a free name or an
-optional string field. Messages name Amplify's spelling where users coming from Amplify would write it
-(``public``, ``private``, ``write``…)."""
+Contract: `data_problems(spec, groups, functions)` (run by `ampliform.plan.check`) returns a list of
+`Problem`s, empty when the data section can be built; `groups` are the user-pool groups ``auth.groups``
+declares, `functions` the names ``functions:`` declares (None: the definition has no functions at all).
+Checked, with Amplify's own message wherever Amplify rejects the same schema
+(``tests/reference/amplify/data/invalid.json``): something to build (a model or a custom operation); the auth
+modes (``default`` given when API-key or Lambda modes are added — Amplify's message); names of models, enums
+and custom types (GraphQL type names, not GraphQL's, AppSync's or the generated ``Model*`` types); enums;
+custom types' fields; each model (`ampliform.data.validate_models`), custom operation
+(`ampliform.data.validate_ops`) and schema-level rule (`ampliform.data.validate_rules`); then, on the resolved
+schema, every type name and root field defined once, each model's roles once and its field-level rules.
+Ampliform refuses what Amplify silently drops (an index on a missing field, an identifier naming a missing
+field).
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
+from pathlib import Path
 
-from ampliform.data.names import OPERATION_TYPES, ModelNames
-from ampliform.definition.data import OPERATION_WORDS, PROVIDERS, RULE_KINDS, SCALARS, DataRule, DataSpec, ModelSpec
+from ampliform.data.model import resolve
+from ampliform.data.names import OPERATION_TYPES
+from ampliform.data.schema import SHARED_TYPES, root_fields, type_owners
+from ampliform.data.validate_fields import TypeNames, enum_problems, field_problems
+from ampliform.data.validate_models import matrix_problems, model_problems
+from ampliform.data.validate_ops import operation_problems
+from ampliform.data.validate_rules import RuleContext, function_problems, rule_problems
+from ampliform.definition.data import DataSpec
+from ampliform.definition.data_fields import SCALARS
 from ampliform.errors import Problem, where
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-AUTOMATIC_FIELDS = ("id", "createdAt", "updatedAt")
-RESERVED_FIELDS = (*AUTOMATIC_FIELDS, "and", "or", "not")
-BUILTIN_TYPES = (
-    *OPERATION_TYPES, "String", "Int", "Float", "Boolean", "ID", *sorted(set(SCALARS.values())),
-    "ModelStringInput", "ModelIntInput", "ModelFloatInput", "ModelBooleanInput", "ModelIDInput",
-    "ModelSubscriptionStringInput", "ModelSubscriptionIntInput", "ModelSubscriptionFloatInput",
-    "ModelSubscriptionBooleanInput", "ModelSubscriptionIDInput", "ModelAttributeTypes", "ModelSizeInput",
-    "ModelSortDirection",
-)
-"""Type names a model must not take: GraphQL's and AppSync's scalars and the shared filter inputs."""
-
-KIND_HINTS = {
-    "public": "Amplify's `public` is `guest` here (signed-out users).",
-    "private": "Amplify's `private` is `authenticated` here (every signed-in user).",
-    "owners": "Only one owner per record is supported; use `owner`.",
-    "group": "Use `groups` with a `groups:` list.",
-}
-OPERATION_HINTS = {
-    "write": "Data operations are create, update and delete (storage's `write` is not one).",
-    "sync": "DataStore sync is not supported.",
-    "search": "Search (OpenSearch) is not supported.",
-}
-KEYS_OF_KIND = {"owner": ("owner_field",), "authenticated": ("provider",), "guest": (), "groups": ("groups",)}
+MODES = ("user_pool", "identity_pool", "api_key", "lambda")
+BUILTIN_TYPES = (*OPERATION_TYPES, "String", "Int", "Float", "Boolean", "ID", *sorted(set(SCALARS.values())),
+                 *SHARED_TYPES, "EventInvocationResponse")
+"""Type names a model, enum or custom type must not take: GraphQL's and AppSync's scalars, the shared types."""
 
 
-def data_problems(spec: DataSpec, groups: tuple[str, ...] = ()) -> list[Problem]:
-    """Every problem of a data section, given the user-pool groups auth declares."""
-    if not spec.models:
-        return [Problem("`data.models` declares no model", "data.models",
+def data_problems(spec: DataSpec, groups: tuple[str, ...] = (), functions: tuple[str, ...] | None = None,
+                  project_dir: str | Path | None = None) -> list[Problem]:
+    """Every problem of a data section (see the module docstring); with `project_dir`, every APPSYNC_JS handler
+    file must exist there."""
+    has_operations = bool(spec.queries or spec.mutations or spec.subscriptions)
+    if not spec.models and not has_operations:
+        return [Problem("`data` declares no model or custom operation", "data.models",
                         "Declare at least one model, or remove the `data` section.")]
-    problems: list[Problem] = []
+    modes = spec.authorization_modes
+    context = RuleContext(tuple(groups), functions, modes.api_key is not None, modes.lambda_ is not None)
+    problems = _mode_problems(spec, functions)
+    problems += _name_problems(spec)
+    types = TypeNames(frozenset(spec.enums), frozenset(spec.custom_types), frozenset(spec.models))
+    for name, values in spec.enums.items():
+        problems += enum_problems(name, values, ("data", "enums", name))
+    for name, custom in spec.custom_types.items():
+        if not custom.fields:
+            problems.append(Problem(f"custom type {name} has no field", where("data", "custom_types", name),
+                                    "Declare its fields."))
+        for field, fspec in custom.fields.items():
+            problems += field_problems(name, field, fspec, ("data", "custom_types", name, "fields", field), "custom",
+                                       types)
     for name, model in spec.models.items():
-        problems += _model_name_problems(name)
-        problems += _field_problems(name, model)
-        problems += _rule_problems(name, model, groups)
-    problems += _collision_problems(spec)
-    return problems
+        problems += model_problems(name, model, spec, context)
+    for kind in ("queries", "mutations", "subscriptions"):
+        for name, operation in getattr(spec, kind).items():
+            problems += operation_problems(kind, name, operation, spec, context)
+    for i, rule in enumerate(spec.authorization):
+        problems += rule_problems(rule, ("data", "authorization", i), "schema", context)
+    if project_dir is not None:
+        problems += _handler_file_problems(spec, Path(project_dir))
+    if problems:
+        return _unique(problems)
+    return _schema_problems(spec)
 
 
-def _model_name_problems(name: str) -> list[Problem]:
-    at = where("data", "models", name)
-    if not NAME.match(name):
-        return [Problem(f"model name {name!r} is not a valid GraphQL type name", at,
-                        "Start with a letter; use only letters, digits and underscores (e.g. Post, TodoItem).")]
-    if name in BUILTIN_TYPES:
-        return [Problem(f"model name {name!r} is taken by a GraphQL or AppSync type", at,
-                        "Choose another name for the model.")]
-    return []
+def functions_named(spec: DataSpec) -> tuple[str, ...]:
+    """The functions a data section names (handlers, the Lambda authorizer, ``allow: resource``), sorted."""
+    return spec.function_names
 
 
-def _field_problems(model_name: str, model: ModelSpec) -> list[Problem]:
+def _handler_file_problems(spec: DataSpec, root: Path) -> list[Problem]:
     problems = []
-    for field, spec in model.fields.items():
-        at = where("data", "models", model_name, "fields", field)
-        if not FIELD_NAME.match(field) or field.startswith("__"):
-            problems.append(Problem(f"field name {field!r} is not a valid GraphQL field name", at,
-                                    "Start with a letter; use only letters, digits and underscores."))
-        elif field in AUTOMATIC_FIELDS:
-            problems.append(Problem(f"field {field!r} is added to every model automatically", at,
-                                    "Remove it (id, createdAt and updatedAt are managed by the API)."))
-        elif field in RESERVED_FIELDS:
-            problems.append(Problem(f"field name {field!r} is reserved for filters (and, or, not)", at,
-                                    "Rename the field."))
-        if spec.type not in SCALARS:
-            close = difflib.get_close_matches(spec.type.lower(), list(SCALARS), n=1)
-            hint = f"Did you mean `{close[0]}`? " if close else ""
-            problems.append(Problem(f"unknown field type {spec.type!r}", where("data", "models", model_name,
-                                    "fields", field, "type"),
-                                    f"{hint}Use one of: {', '.join(SCALARS)} (add `!` for a required field)."))
+    for kind in ("queries", "mutations", "subscriptions"):
+        for name, operation in getattr(spec, kind).items():
+            custom = operation.handler.custom if operation.handler is not None else None
+            if custom is not None and not (root / custom.entry).is_file():
+                problems.append(Problem(f"APPSYNC_JS handler file not found: {custom.entry}",
+                                        where("data", kind, name, "handler", "custom", "entry"),
+                                        f"Create {custom.entry} (request/response functions), or fix the path "
+                                        f"(relative to the project, {root})."))
     return problems
 
 
-def _rule_problems(model_name: str, model: ModelSpec, groups: tuple[str, ...]) -> list[Problem]:
-    base = ("data", "models", model_name, "authorization")
-    if not model.authorization:
-        return [Problem(f"model {model_name!r} has no authorization rules, so nobody could use it",
-                        where(*base), "Add rules, e.g. `- {allow: owner}` and `- {allow: authenticated, to: [read]}`.")]
+def _mode_problems(spec: DataSpec, functions: tuple[str, ...] | None) -> list[Problem]:
+    modes = spec.authorization_modes
+    at = ("data", "authorization_modes")
+    problems = []
+    if modes.default is not None and modes.default not in MODES:
+        problems.append(Problem(f"unknown authorization mode {modes.default!r}", where(*at, "default"),
+                                f"Use one of: {', '.join(MODES)}."))
+    if (modes.api_key or modes.lambda_) and modes.default is None:
+        problems.append(Problem("A defaultAuthorizationMode is required if multiple authorization modes are configured",
+                                where(*at), "Add `default:` (user_pool, identity_pool, api_key or lambda)."))
+    if modes.default == "api_key" and modes.api_key is None:
+        problems.append(Problem("the default mode api_key needs `api_key:`", where(*at),
+                                "Add `api_key: {expires_in_days: 30}`."))
+    if modes.default == "lambda" and modes.lambda_ is None:
+        problems.append(Problem("the default mode lambda needs `lambda:`", where(*at),
+                                "Add `lambda: {function: <authorizer>}`."))
+    if modes.api_key is not None and not 1 <= modes.api_key.expires_in_days <= 365:
+        problems.append(Problem("an API key expires after 1 to 365 days", where(*at, "api_key", "expires_in_days"),
+                                "Use a number of days from 1 to 365."))
+    if modes.lambda_ is not None:
+        problems += function_problems(modes.lambda_.function, where(*at, "lambda", "function"), functions)
+        if not 0 <= modes.lambda_.time_to_live_in_seconds <= 3600:
+            problems.append(Problem("a Lambda authorizer's result is cached for 0 to 3600 seconds",
+                                    where(*at, "lambda", "time_to_live_in_seconds"), "Use 0 to 3600."))
+    return problems
+
+
+def _name_problems(spec: DataSpec) -> list[Problem]:
+    problems = []
+    seen: dict[str, str] = {}
+    for kind, names in (("enums", spec.enums), ("custom_types", spec.custom_types), ("models", spec.models)):
+        for name in names:
+            at = where("data", kind, name)
+            if not NAME.match(name):
+                problems.append(Problem(f"{kind[:-1].replace('_', ' ')} name {name!r} is not a valid GraphQL type name",
+                                        at, "Start with a letter; use only letters, digits and underscores "
+                                        "(e.g. Post)."))
+            elif name in BUILTIN_TYPES:
+                problems.append(Problem(f"type name {name!r} is taken by a GraphQL or AppSync type", at,
+                                        "Choose another name."))
+            elif name in seen:
+                problems.append(Problem(f'There can be only one type named "{name}".', at,
+                                        f"Rename it (it is also the name of {seen[name]})."))
+            seen.setdefault(name, f"{kind[:-1].replace('_', ' ')} {name}")
+    return problems
+
+
+def _schema_problems(spec: DataSpec) -> list[Problem]:
+    schema = resolve(spec)
     problems: list[Problem] = []
-    owners = [i for i, rule in enumerate(model.authorization) if rule.allow == "owner"]
-    for i in owners[1:]:
-        problems.append(Problem(f"model {model_name!r} has more than one owner rule", where(*base, i),
-                                "Keep one owner rule and list all its operations in its `to`."))
-    for i, rule in enumerate(model.authorization):
-        problems += _one_rule_problems(rule, (*base, i), model_name, model, groups)
-    return problems
+    owners: dict[str, str] = {name: "a GraphQL or AppSync type" for name in BUILTIN_TYPES
+                              if name != "EventInvocationResponse"}
+    for name, owner in type_owners(schema):
+        known = owners.get(name)
+        if known is not None and known != owner:
+            problems.append(Problem(f'There can be only one type named "{name}".', f"data ({owner})",
+                                    f"Rename the model, enum or custom type ({name} is also {known})."))
+        owners.setdefault(name, owner)
+    fields: dict[tuple[str, str], str] = {}
+    for type_name, field, owner in root_fields(schema):
+        if (type_name, field) in fields:
+            problems.append(Problem(f"Object type extension '{type_name}' cannot redeclare field {field}",
+                                    f"data ({owner})",
+                                    f"Rename one of them ({field} is also {fields[type_name, field]})."))
+        fields.setdefault((type_name, field), owner)
+    for name, model in schema.models.items():
+        problems += matrix_problems(model, ("data", "models", name))
+    return _unique(problems)
 
 
-def _one_rule_problems(rule: DataRule, at: tuple[str | int, ...], model_name: str, model: ModelSpec,
-                       groups: tuple[str, ...]) -> list[Problem]:
-    if rule.allow not in RULE_KINDS:
-        hint = KIND_HINTS.get(rule.allow, "")
-        return [Problem(f"unknown rule kind {rule.allow!r} in `allow`", where(*at, "allow"),
-                        (hint + " " if hint else "") + f"Use one of: {', '.join(RULE_KINDS)}.")]
-    problems = []
-    for key in ("owner_field", "provider", "groups"):
-        if getattr(rule, key) is not None and key not in KEYS_OF_KIND[rule.allow]:
-            problems.append(Problem(f"`{key}` does not apply to {rule.allow} rules", where(*at, key),
-                                    f"Remove `{key}`" + _key_home(key)))
-    problems += _operation_problems(rule, at)
-    if rule.allow == "groups":
-        problems += _group_problems(rule, at, groups)
-    if rule.allow == "owner":
-        problems += _owner_field_problems(rule, at, model)
-    if rule.allow == "authenticated" and rule.provider is not None and rule.provider not in PROVIDERS:
-        problems.append(Problem(f"unknown provider {rule.provider!r}", where(*at, "provider"),
-                                f"Use one of: {', '.join(PROVIDERS)} (default userPools)."))
-    return problems
-
-
-def _key_home(key: str) -> str:
-    home = {"owner_field": "owner", "provider": "authenticated", "groups": "groups"}[key]
-    return f" (it belongs to {home} rules)."
-
-
-def _operation_problems(rule: DataRule, at: tuple[str | int, ...]) -> list[Problem]:
-    words = ", ".join(OPERATION_WORDS)
-    if rule.to is None:
-        if rule.allow == "guest":
-            return [Problem("a guest rule must list its operations in `to`", where(*at),
-                            f"Add e.g. `to: [read]` (guests get nothing by default); operations: {words}.")]
-        return []
-    if not rule.to:
-        return [Problem("`to` lists no operation", where(*at, "to"),
-                        f"List at least one of: {words} (or leave `to` out for every operation).")]
-    problems = []
-    for j, word in enumerate(rule.to):
-        if word not in OPERATION_WORDS:
-            hint = OPERATION_HINTS.get(word, "")
-            problems.append(Problem(f"unknown operation {word!r}", where(*at, "to", j),
-                                    (hint + " " if hint else "") + f"Use one of: {words}."))
-    return problems
-
-
-def _group_problems(rule: DataRule, at: tuple[str | int, ...], declared: tuple[str, ...]) -> list[Problem]:
-    if not rule.groups:
-        return [Problem("a groups rule needs at least one group", where(*at, "groups"),
-                        "Add `groups: [<group>, ...]` naming groups declared under auth.groups.")]
-    return [Problem(f'No auth IAM role found for "{group}".', where(*at, "groups", j),
-                    f"Declare the group under auth.groups (declared: {sorted(declared) or 'none'}), "
-                    "or fix its spelling.")
-            for j, group in enumerate(rule.groups) if group not in declared]
-
-
-def _owner_field_problems(rule: DataRule, at: tuple[str | int, ...], model: ModelSpec) -> list[Problem]:
-    name = rule.owner_field
-    if name is None:
-        declared = model.fields.get("owner")
-    elif not FIELD_NAME.match(name) or name.startswith("__") or name in RESERVED_FIELDS:
-        return [Problem(f"owner field {name!r} cannot hold the owner", where(*at, "owner_field"),
-                        "Name a field other than id, createdAt, updatedAt, and, or, not (default: owner).")]
-    else:
-        declared = model.fields.get(name)
-    if declared is not None and (declared.type != "string" or declared.required):
-        field = name or "owner"
-        return [Problem(f"owner field {field!r} is declared as {declared.type}"
-                        f"{' (required)' if declared.required else ''}; the owner is an optional string",
-                        where(*at), f"Declare `{field}: string`, or leave the field out (it is added).")]
-    return []
-
-
-def _collision_problems(spec: DataSpec) -> list[Problem]:
-    seen: dict[str, str] = {name: "a GraphQL or AppSync type" for name in BUILTIN_TYPES}
-    problems = []
-    for name in spec.models:
-        if not NAME.match(name) or name in BUILTIN_TYPES:
-            continue
-        names = ModelNames(name)
-        generated = list(names.type_names()) + [f"{t}.{f}" for t, f in names.operation_fields()]
-        for item in generated:
-            owner = seen.get(item)
-            if owner is not None and owner != f"model {name!r}":
-                problems.append(Problem(f"model {name!r} generates {item!r}, which {owner} also defines",
-                                        where("data", "models", name), "Rename one of the models."))
-            seen.setdefault(item, f"model {name!r}")
-    return problems
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once (both sides of a relationship report the same broken pair)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for problem in problems:
+        if (problem.message, problem.location) not in seen and (problem.message, "") not in seen:
+            seen.add((problem.message, problem.location))
+            out.append(problem)
+    return out

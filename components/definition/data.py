@@ -1,73 +1,61 @@
-"""The data part of a definition (`data.models`): models, their fields and authorization rules.
+"""The data part of a definition (`data:`): models, enums, custom types, custom operations, auth modes.
 
 Contract: these pydantic models (strict, frozen, unknown keys rejected) hold exactly what the user wrote, in
-the user's order. They check shape only; what the names, types, operations and groups mean is checked by
-`ampliform.data.validate` (so every problem of a definition is reported in one run, with Amplify-aware
-hints), and `ampliform.data.access` turns a checked model into who-may-do-what.
-
-The data form (YAML or JSON), close to Amplify's ``a.schema`` (the DSL in `ampliform.definition.schema_dsl` builds the
-same thing)::
+the user's order. They check shape only; what names, types, references, rules and operations mean is
+checked by `ampliform.data.validate` (every problem of a definition in one run, located, with Amplify's
+own message where Amplify has one), `ampliform.data.model` resolves a checked spec into the schema every
+other planner reads. Fields are `ampliform.definition.data_fields`. The data form, close to Amplify's
+``a.schema`` (`ampliform.definition.schema_dsl` builds the same thing)::
 
     data:
+      authorization_modes: {default: user_pool, api_key: {expires_in_days: 30}}
+      enums: {PostStatus: [DRAFT, PUBLISHED, ARCHIVED]}
+      custom_types:
+        Location: {fields: {lat: float!, long: float!, name: string}}
       models:
         Post:
           fields:
-            title: string!                       # shorthand: type, `!` = required
-            content: {type: string}              # long form: {type, required}
-            picture: string
-          authorization:
-            - {allow: owner}                     # the record's owner: every operation
-            - {allow: authenticated, to: [read]} # every signed-in user: read
+            title: string!
+            status: {ref: PostStatus, required: true}
+            tags: string[]
+            comments: {has_many: Comment, references: postId}
+          identifier: [id]                           # default; custom and composite keys: [sku, region]
+          secondary_indexes: [{partition: status, sort: [createdAt], query_field: listByStatus}]
+          disable_operations: [subscriptions]
+          authorization: [{allow: owner}, {allow: authenticated, to: [read]}]
+      queries:
+        echo: {arguments: {content: string}, returns: {ref: EchoResponse}, handler: {function: echoHandler},
+               authorization: [{allow: authenticated}]}
 
-Field types (`SCALARS`): string, int, float, boolean, id, datetime, date, time, timestamp, email, json, url,
-phone, ipaddress. Every model also gets ``id``, ``createdAt``, ``updatedAt`` and, with an owner rule, its
-owner field (``owner`` unless `owner_field` says otherwise).
+Rules (``allow``; Amplify's ``allow.*`` in snake case), each optionally limited with ``to`` (create, read,
+update, delete, and read's parts get, list, listen; custom operations take no ``to``):
 
-Rules (``allow``), each optionally limited with ``to`` (operations: create, read, update, delete, and the
-parts of read: get, list, listen = subscriptions; read = get + list + listen):
-
-- ``owner`` (Amplify ``allow.owner()``): the signed-in user who created the record; ``owner_field`` names
-  the field that holds it (Amplify ``allow.ownerDefinedIn(field)``). Default: every operation.
-- ``authenticated`` (``allow.authenticated()``): every signed-in user, through the user pool
-  (``provider: userPools``, the default) or through the identity pool's IAM roles
-  (``provider: identityPool``). Default: every operation.
-- ``guest`` (``allow.guest()``): signed-out users, through the identity pool's guest role. ``to`` is
-  required: guests never get writes by omission (Amplify defaults to every operation).
-- ``groups`` (``allow.groups([...])``): members of these user-pool groups (declared under ``auth.groups``).
-  Default: every operation.
+- ``owner`` (``allow.owner()``), ``owner_defined_in`` / ``owners_defined_in`` with ``field`` (one owner /
+  a list of owners held in that field; ``identity_claim`` picks the token claim, default
+  ``sub::username``); ``{allow: owner, owner_field: f}`` is ``owner_defined_in`` too;
+- ``authenticated`` (every signed-in user; ``provider: identity_pool`` for the identity pool's IAM roles),
+  ``guest`` (signed-out users through the identity pool; ``to`` required), ``public_api_key`` (API-key
+  callers; needs ``authorization_modes.api_key``);
+- ``groups`` with ``groups: [...]`` / ``group`` with ``group: g`` (static groups, ``group_claim``
+  optional), ``groups_defined_in`` / ``group_defined_in`` with ``field`` (the groups held in a record);
+- ``custom`` (a Lambda authorizer: ``authorization_modes.lambda``);
+- ``resource`` with ``resource: <function>`` and ``to`` ⊆ query, mutate, listen: schema level only (the
+  function may call the API).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator
 
 from ampliform.definition.base import StrictModel
+from ampliform.definition.data_fields import SCALARS, DataRule, FieldSpec
 
-SCALARS: dict[str, str] = {
-    "string": "String",
-    "int": "Int",
-    "float": "Float",
-    "boolean": "Boolean",
-    "id": "ID",
-    "datetime": "AWSDateTime",
-    "date": "AWSDate",
-    "time": "AWSTime",
-    "timestamp": "AWSTimestamp",
-    "email": "AWSEmail",
-    "json": "AWSJSON",
-    "url": "AWSURL",
-    "phone": "AWSPhone",
-    "ipaddress": "AWSIPAddress",
-}
-"""Field type as written → GraphQL scalar."""
-
-RULE_KINDS = ("owner", "authenticated", "guest", "groups")
-"""What a data rule's `allow` may name."""
+__all__ = ["SCALARS", "DataRule", "DataSpec", "FieldSpec", "ModelSpec"]
 
 OPERATIONS = ("create", "update", "delete", "get", "list", "listen")
-"""The operations a rule can grant, each a set of GraphQL fields (`listen` = the three subscriptions)."""
+"""The operations a model rule can grant (`listen` = the model's subscriptions)."""
 
 OPERATION_WORDS: dict[str, tuple[str, ...]] = {
     "create": ("create",),
@@ -78,52 +66,137 @@ OPERATION_WORDS: dict[str, tuple[str, ...]] = {
     "list": ("list",),
     "listen": ("listen",),
 }
-"""What a user may write in `to`, and the operations each word means."""
+"""What a user may write in a model rule's `to`, and the operations each word means."""
 
 DEFAULT_OPERATIONS = ("create", "update", "delete", "read")
 """A rule without `to` (Amplify's default order, as Amplify's model introspection lists it)."""
 
-PROVIDERS = ("userPools", "identityPool")
-"""How an `authenticated` rule's callers sign their requests: user-pool tokens, or identity-pool IAM roles."""
+RESOURCE_ACTIONS = ("query", "mutate", "listen")
+"""What a schema-level ``allow: resource`` rule's `to` may list."""
 
 
-class FieldSpec(StrictModel):
-    """One field: its type and whether it is required. ``"string!"`` is short for
-    ``{type: string, required: true}``."""
+class IndexSpec(StrictModel):
+    """A secondary index (always a GSI): its partition field, sort fields, name, query field, projection."""
 
-    type: str = Field(description="One of SCALARS' keys, e.g. string, int, datetime.")
-    required: StrictBool = Field(default=False, description="The field must be given on create.")
+    partition: str = Field(description="The partition key field.")
+    sort: tuple[str, ...] = Field(default=(), description="Sort key fields (at most one).")
+    name: str | None = Field(default=None, description="The index name; default Amplify's <models>By<Keys>.")
+    query_field: str | None = Field(
+        default=None, description="The Query field listing by this index; null for none; default "
+        "list<Model>By<Keys>.")
+    projection: str | None = Field(default=None, description="all (default), keys_only or include.")
+    non_key_attributes: tuple[str, ...] = Field(default=(), description="include: the attributes projected.")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            return {"type": text[:-1].strip(), "required": True} if text.endswith("!") else {"type": text}
-        return value
-
-
-class DataRule(StrictModel):
-    """One authorization rule of a model; which keys a kind accepts is checked by `validate`."""
-
-    allow: str = Field(description="owner, authenticated, guest or groups.")
-    to: tuple[str, ...] | None = Field(
-        default=None, description="Operations: create, read (= get + list + listen), update, delete, get, list, "
-        "listen. Default: all (required for guest rules).")
-    groups: tuple[str, ...] | None = Field(default=None, description="groups rules: the user-pool groups.")
-    owner_field: str | None = Field(default=None, description="owner rules: the field holding the owner.")
-    provider: str | None = Field(
-        default=None, description="authenticated rules: userPools (default) or identityPool (IAM).")
+    @property
+    def has_query_field(self) -> bool:
+        """False when the user wrote ``query_field: null`` (a GSI without a Query field)."""
+        return not ("query_field" in self.model_fields_set and self.query_field is None)
 
 
 class ModelSpec(StrictModel):
-    """One model: its fields (besides the automatic ones) and who may do what."""
+    """One model: its fields (besides the automatic ones), key, indexes and who may do what."""
 
-    fields: dict[str, FieldSpec] = Field(default_factory=dict, description="Field name → type.")
+    fields: dict[str, FieldSpec] = Field(default_factory=dict, description="Field name → field.")
+    identifier: tuple[str, ...] | None = Field(
+        default=None, description="Primary key fields: partition key, then sort key; default [id].")
+    secondary_indexes: tuple[IndexSpec, ...] = Field(default=(), description="Secondary indexes (GSIs).")
+    disable_operations: tuple[str, ...] = Field(
+        default=(), description="queries, mutations, subscriptions, get, list, create, update, delete, onCreate, "
+        "onUpdate, onDelete.")
     authorization: tuple[DataRule, ...] = Field(default=(), description="The rules; nobody gets anything else.")
+    renamed_from: tuple[str, ...] = Field(
+        default=(), description="Names this model had before; kept as aliases, so a rename keeps its table.")
+
+
+class CustomTypeSpec(StrictModel):
+    """A custom type (``a.customType``): a non-model object type."""
+
+    fields: dict[str, FieldSpec] = Field(description="Field name → field.")
+
+
+class CustomHandler(StrictModel):
+    """An APPSYNC_JS resolver file of the project (``a.handler.custom``)."""
+
+    entry: str = Field(description="The file, relative to the project directory.")
+    data_source: str | dict[str, str] | None = Field(
+        default=None, description="A model (`Todo` or {ref: Todo}) whose table the code uses; default none.")
+
+
+class HandlerSpec(StrictModel):
+    """How a custom operation is resolved: a function (``a.handler.function``) or an APPSYNC_JS file."""
+
+    function: str | None = Field(default=None, description="A function declared under `functions:`.")
+    async_: StrictBool = Field(default=False, alias="async",
+                               description="function handlers: invoke without waiting (returns {success}).")
+    custom: CustomHandler | None = Field(default=None, description="An APPSYNC_JS resolver file.")
+
+
+class SubscriptionSource(StrictModel):
+    """What a custom subscription follows: a custom mutation, or a model's mutations."""
+
+    ref: str = Field(description="A custom mutation, or a model.")
+    mutations: tuple[str, ...] | None = Field(default=None, description="For a model: create, update, delete.")
+
+
+class OperationSpec(StrictModel):
+    """A custom query, mutation or subscription."""
+
+    arguments: dict[str, FieldSpec] = Field(default_factory=dict, description="Argument name → type.")
+    returns: FieldSpec | None = Field(default=None, description="The return type (required for queries, "
+                                      "mutations).")
+    handler: HandlerSpec | None = Field(default=None, description="The handler (required).")
+    for_: tuple[SubscriptionSource, ...] | None = Field(default=None, alias="for",
+                                                        description="Subscriptions: what they follow.")
+    authorization: tuple[DataRule, ...] = Field(default=(), description="Who may call it.")
+
+    @field_validator("for_", mode="before")
+    @classmethod
+    def _one_source(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+
+class ApiKeyMode(StrictModel):
+    """The API key mode: an ``aws.appsync.ApiKey`` (its key a Pulumi secret)."""
+
+    expires_in_days: StrictInt = Field(default=7, description="Days until the key expires (1 to 365).")
+    description: str | None = Field(default=None, description="The key's description.")
+
+
+class LambdaMode(StrictModel):
+    """The Lambda authorizer mode (``custom`` rules)."""
+
+    function: str = Field(description="The authorizer, a function declared under `functions:`.")
+    time_to_live_in_seconds: StrictInt = Field(default=300, description="How long AppSync caches a decision.")
+
+
+class AuthorizationModes(StrictModel):
+    """The API's auth modes; the user pool and the identity pool (IAM) are always there."""
+
+    default: str | None = Field(default=None, description="user_pool (default), identity_pool, api_key, lambda.")
+    api_key: ApiKeyMode | None = Field(default=None, description="Add the API key mode.")
+    lambda_: LambdaMode | None = Field(default=None, alias="lambda", description="Add a Lambda authorizer.")
 
 
 class DataSpec(StrictModel):
     """`data:` in a definition."""
 
+    authorization_modes: AuthorizationModes = Field(default_factory=AuthorizationModes,
+                                                    description="The API's auth modes.")
+    enums: dict[str, tuple[str, ...]] = Field(default_factory=dict, description="Enum name → values.")
+    custom_types: dict[str, CustomTypeSpec] = Field(default_factory=dict, description="Custom types.")
     models: dict[str, ModelSpec] = Field(default_factory=dict, description="Model name → model definition.")
+    queries: dict[str, OperationSpec] = Field(default_factory=dict, description="Custom queries.")
+    mutations: dict[str, OperationSpec] = Field(default_factory=dict, description="Custom mutations.")
+    subscriptions: dict[str, OperationSpec] = Field(default_factory=dict, description="Custom subscriptions.")
+    authorization: tuple[DataRule, ...] = Field(
+        default=(), description="Schema-level rules: for models without rules, and `allow: resource`.")
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        """The functions the data section names (handlers, the Lambda authorizer, ``allow: resource``), sorted."""
+        named = {op.handler.function for kind in (self.queries, self.mutations, self.subscriptions)
+                 for op in kind.values() if op.handler is not None and op.handler.function}
+        named |= {r.resource for r in self.authorization if r.allow == "resource" and r.resource}
+        if self.authorization_modes.lambda_ is not None:
+            named.add(self.authorization_modes.lambda_.function)
+        return tuple(sorted(named))

@@ -110,14 +110,15 @@ MAX_EXPANDED_NODES = 100_000
 """The most values a YAML document may stand for once its aliases are expanded."""
 
 
-def read_document(path: str | Path, label: str | None = None) -> Any:
-    """Parse a YAML or JSON file into plain data, or raise a `DefinitionError` naming the file and line
-    (as `label`, e.g. the path relative to the project, when given)."""
+def read_document(path: str | Path, label: str | None = None, as_json: bool = False) -> Any:
+    """Parse a YAML or JSON file (JSON when it ends in ``.json`` or `as_json`) into plain data, or raise a
+    `DefinitionError` naming the file and line (as `label`, e.g. the path relative to the project, when
+    given)."""
     path = Path(path)
     text = read_text(path, label=label)
     shown = Path(label) if label else path
     try:
-        return _parse_text(text, shown)
+        return _parse_text(text, shown, as_json)
     except RecursionError:
         raise DefinitionError(Problem("the document is nested too deeply to read", str(path),
                                       "Flatten it: a definition needs only a few levels.")) from None
@@ -173,8 +174,8 @@ def _not_a_file(path: Path, kind: str) -> Problem:
     return Problem(f"{path} is {kind}, not a file", str(path), "Pass the path of a YAML or JSON file.")
 
 
-def _parse_text(text: str, path: Path) -> Any:
-    if path.suffix.lower() == ".json":
+def _parse_text(text: str, path: Path, as_json: bool = False) -> Any:
+    if as_json or path.suffix.lower() == ".json":
         return _parse_json(text, path)
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
@@ -331,6 +332,8 @@ def _problem(model: type[BaseModel], err: Any, root: tuple[str, ...]) -> Problem
                        "List at least one of: read, get, list, write, delete (or remove the rule).")
     if kind == "too_short":
         return Problem(f"`{field}` must not be empty", location, "Give at least one value.")
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return Problem(f"invalid value {_show(value)}: {err['msg']}", location, "Use a value in the allowed range.")
     if kind == "literal_error":
         return Problem(f"invalid value {_show(value)}: {err['msg']}", location, "Use one of the values listed.")
     message = re.sub(r"valid (tuple|list)", "list", err["msg"])

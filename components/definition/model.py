@@ -1,4 +1,4 @@
-"""A whole backend definition: auth, storage (one bucket or several) and data, in the data form or the DSL.
+"""A whole backend definition: auth, storage (one bucket or several), data and functions, in the data form or the DSL.
 
 Contract: `Definition` is the one model both forms produce. It checks shape and types; `validate` (in
 `ampliform.plan.check`) checks meaning. `storage` may be written as one bucket or a list of buckets; the
@@ -11,17 +11,13 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag
 
+from ampliform.definition.auth import AuthSpec
 from ampliform.definition.base import StrictModel
 from ampliform.definition.data import DataSpec
+from ampliform.definition.functions import FunctionSpec
 from ampliform.definition.storage import BucketSpec
 
-
-class AuthSpec(StrictModel):
-    """`auth:` — Cognito settings the access rules depend on."""
-
-    groups: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
-        default=(), description="User-pool groups; precedence is list order (the first wins)."
-    )
+__all__ = ["AuthSpec", "Definition", "Storage"]
 
 
 def _storage_shape(value: Any) -> str:
@@ -35,11 +31,12 @@ Storage = Annotated[
 
 
 class Definition(StrictModel):
-    """`auth`, `storage` and `data` of one backend."""
+    """`auth`, `storage`, `data` and `functions` of one backend."""
 
-    auth: AuthSpec = Field(default_factory=AuthSpec, description="Auth settings (groups).")
+    auth: AuthSpec = Field(default_factory=AuthSpec, description="Auth (ampliform.definition.auth).")
     storage: Storage | None = Field(default=None, description="One bucket, or a list with one default.")
     data: DataSpec | None = Field(default=None, description="Data models.")
+    functions: dict[str, FunctionSpec] = Field(default_factory=dict, description="Lambda functions by name.")
 
     @property
     def buckets(self) -> tuple[BucketSpec, ...]:

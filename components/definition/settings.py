@@ -14,6 +14,14 @@ Contract:
 - Defaults come from here, not from Pulumi.yaml (the CLI applies those, mocks don't): ``env`` is ``prod``
   for the stack named ``prod`` and ``dev`` otherwise; prod turns versioning and protection
   (protect + retain on delete) on; dev allows the usual localhost origins.
+- ``ampliform:secrets`` (the functions' secrets) is a mapping of secret name → value, each value a Pulumi secret
+  (``pulumi config set --secret --path 'ampliform:secrets.SERVICE_TOKEN' <value>`` writes
+  ``SERVICE_TOKEN: {secure: v1:...}`` under it). `Settings` keeps the names only, never a value. In a stack
+  file every value must be ``secure:``; in a running program (`secret_keys` given: the config keys Pulumi
+  marks secret) the whole key must be secret. A plaintext secret is an error naming the key.
+- The sign-in keys (callback and logout URLs, the hosted-UI domain prefix, provider credentials, threat
+  protection, the prod MFA statement) are `ampliform.definition.auth_settings`'s: routed there, their
+  problems reported with the others, the result in `Settings.auth`.
 - `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would); a value
   YAML reads as something JSON cannot hold (a date, a set, binary) is an error naming its key, and the
   file is read by `ampliform.definition.load.read_document` (bounded: alias bombs, FIFOs, huge files).
@@ -25,19 +33,26 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from ampliform.definition.auth_settings import AUTH_KEYS, AUTH_TEXT_KEYS, AuthSettings, parse_auth_settings
+from ampliform.definition.functions import LogRetention
 from ampliform.definition.load import parse_model, read_document
 from ampliform.errors import DefinitionError, Problem
 
 NAMESPACE = "ampliform"
 DEV_CORS_ORIGINS = ("http://localhost:3000", "http://localhost:5173")
 """CORS origins of a dev stack that sets none: the usual local dev servers (React/Next, Vite)."""
+
+SECRET_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+"""A secret's name: a letter, then letters, digits or underscores (64 at most); also an environment prefix."""
+DEV_LOG_RETENTION_DAYS = 14
+PROD_LOG_RETENTION_DAYS = 365
 
 _ORIGIN = re.compile(r"\*|https?://[^/\s?#]+")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
@@ -64,11 +79,22 @@ class StackConfig(BaseModel):
         default=None, description="The definition file, relative to the project; default backend.yaml.")
     maxManagedPolicies: Annotated[StrictInt, Field(ge=0, le=20)] | None = Field(  # noqa: N815 - config key
         default=None, description="Managed policies a role may use for storage access; default 10.")
+    logRetentionDays: LogRetention | None = Field(  # noqa: N815 - config key
+        default=None, description="Days functions' logs are kept; default 14, in prod 365.")
+    secrets: dict[str, Any] | None = Field(
+        default=None, description="The functions' secrets: name → a Pulumi secret (`secure:`).")
+    dataLogging: Literal["NONE", "ERROR", "INFO", "DEBUG", "ALL"] | None = Field(  # noqa: N815 - config key
+        default=None, description="The Data API's CloudWatch logging level; default: no logging.")
+    dataLogRetentionDays: Annotated[StrictInt, Field(ge=1, le=3653)] | None = Field(  # noqa: N815 - config key
+        default=None, description="Days the Data API's logs are kept; default 30.")
+    dataTags: dict[Annotated[str, Field(min_length=1, max_length=128)],  # noqa: N815 - config key
+                   Annotated[str, Field(max_length=256)]] | None = Field(
+        default=None, description="Tags for the Data API, its tables and roles.")
     allowInsecureProd: StrictBool | None = Field(  # noqa: N815 - config key
         default=None, description="Accept `protect: false` or `http://` CORS origins in prod; default off.")
 
 
-_TEXT_KEYS = {"env", "compat", "definition"}
+_TEXT_KEYS = {"env", "compat", "definition", "dataLogging"}
 """Keys whose value is kept as the raw string; all others are JSON-decoded first (as Pulumi's get_object)."""
 
 
@@ -85,6 +111,16 @@ class Settings:
     compat: str | None
     definition: str
     max_managed_policies: int
+    log_retention_days: int = DEV_LOG_RETENTION_DAYS
+    secrets: tuple[str, ...] = ()
+    """The names of the secrets the stack holds (never their values)."""
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    """The auth keys (`ampliform.definition.auth_settings`): OAuth URLs, domain, credentials, threat protection."""
+    data_logging: str | None = None
+    """The Data API's log level (ERROR, ALL, ...), None for no logging (``ampliform:dataLogging``)."""
+    data_log_retention_days: int = 30
+    data_tags: tuple[tuple[str, str], ...] = ()
+    """Tags for Data's resources (``ampliform:dataTags``), sorted by key."""
 
     @property
     def amplify_compat(self) -> bool:
@@ -92,13 +128,16 @@ class Settings:
         return self.compat == "amplify"
 
 
-def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> Settings:
-    """Check a stack's config (``namespace:key`` → string) and apply the defaults (see the module doc)."""
+def parse_settings(config: Mapping[str, str], stack: str, source: str = "",
+                   secret_keys: Collection[str] | None = None) -> Settings:
+    """Check a stack's config (``namespace:key`` → string) and apply the defaults (see the module doc).
+    `secret_keys`: the keys Pulumi marks secret, when the config comes from a running program."""
     source = source or f"stacks/Pulumi.{stack}.yaml"
     at = f"{source}: " if source else ""
     problems: list[Problem] = []
     raw: dict[str, Any] = {}
-    allowed = list(StackConfig.model_fields)
+    auth_raw: dict[str, Any] = {}
+    allowed = [*StackConfig.model_fields, *AUTH_KEYS]
     for full_key, value in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
@@ -110,6 +149,9 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> S
             problems.append(Problem(f"unknown setting `{full_key}`", f"{at}{full_key}",
                                     f"{hint}Allowed: {known}."))
             continue
+        if key in AUTH_KEYS:
+            auth_raw[key] = value if key in AUTH_TEXT_KEYS else _decode(value)
+            continue
         raw[key] = value if key in _TEXT_KEYS else _decode(value)
     region = config.get("aws:region")
     if not region:
@@ -118,14 +160,18 @@ def parse_settings(config: Mapping[str, str], stack: str, source: str = "") -> S
     elif not _REGION.fullmatch(region):
         problems.append(Problem(f"invalid AWS region {region!r}", f"{at}aws:region",
                                 "Use a region code such as eu-west-1 or us-east-1."))
+    env = raw.get("env") if raw.get("env") in ("dev", "prod") else ("prod" if stack == "prod" else "dev")
+    auth, auth_problems = parse_auth_settings(auth_raw, secret_keys or (), at, str(env))
     parsed = _parse(raw, at, problems)
     if parsed is None:
-        raise DefinitionError(problems)
-    settings = _resolve(parsed, stack, region or "")
+        raise DefinitionError([*problems, *auth_problems])
+    settings = replace(_resolve(parsed, stack, region or ""), auth=auth)
+    problems.extend(auth_problems)
     problems.extend(_check_origins(settings, at, explicit=parsed.corsOrigins is not None))
     problems.extend(_check_definition(settings.definition, at))
     if settings.env == "prod" and not parsed.allowInsecureProd:
         problems.extend(_check_prod(settings, at))
+    problems.extend(_check_secrets(parsed.secrets, at, secret_keys))
     DefinitionError.raise_if(problems)
     return settings
 
@@ -165,7 +211,36 @@ def _resolve(cfg: StackConfig, stack: str, region: str) -> Settings:
         compat=cfg.compat,
         definition=cfg.definition or "backend.yaml",
         max_managed_policies=10 if cfg.maxManagedPolicies is None else cfg.maxManagedPolicies,
+        log_retention_days=cfg.logRetentionDays or (PROD_LOG_RETENTION_DAYS if prod else DEV_LOG_RETENTION_DAYS),
+        secrets=tuple(sorted(cfg.secrets or {})),
+        data_logging=None if cfg.dataLogging in (None, "NONE") else cfg.dataLogging,
+        data_log_retention_days=cfg.dataLogRetentionDays or 30,
+        data_tags=tuple(sorted((cfg.dataTags or {}).items())),
     )
+
+
+def _check_secrets(secrets: Mapping[str, Any] | None, at: str, secret_keys: Collection[str] | None
+                   ) -> list[Problem]:
+    """A plaintext secret: a value not `secure:` in a stack file, or a key Pulumi does not hold as a secret."""
+    key = f"{NAMESPACE}:secrets"
+    if not secrets:
+        return []
+    fix = (f"Store it encrypted: `pulumi config set --secret --path '{key}.<NAME>' <value>` (the stack file then "
+           "holds `<NAME>: {secure: ...}`).")
+    problems = [Problem(f"invalid secret name {name!r}", f"{at}{key}.{name}",
+                        "Use a letter, then letters, digits or underscores (64 at most), e.g. SERVICE_TOKEN.")
+                for name in secrets if not re.fullmatch(SECRET_NAME, name)]
+    if secret_keys is not None:
+        if key not in secret_keys:
+            problems.append(Problem(f"`{key}` holds plaintext values", f"{at}{key}", fix))
+        return problems
+    return problems + [Problem(f"secret {name!r} is written in plaintext", f"{at}{key}.{name}", fix)
+                       for name, value in secrets.items() if not _is_secure(value)]
+
+
+def _is_secure(value: Any) -> bool:
+    """A stack file's encrypted value: ``{secure: <ciphertext>}``."""
+    return isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str)
 
 
 def _check_origins(settings: Settings, at: str, explicit: bool) -> list[Problem]:

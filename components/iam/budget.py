@@ -1,22 +1,25 @@
-"""The policy budget: fit each role's statements into IAM's size limits, or say clearly why they cannot.
+"""The policy budget: the one owner of each role's IAM size limits, which every component contributes to.
 
-Contract: `fit_role(role, per_bucket, limits)` takes one role's statements per bucket (already merged by
-`render`) and returns a `RoleBudget`: documents, each placed `inline` (a role policy) or `managed` (a managed
-policy attached to the role), in bucket order. Limits, counted as IAM counts (JSON without whitespace):
-- all inline policies of a role together: 10,240 characters (minus `inline_reserve`, room kept for other
-  components' inline grants on the same role);
+Contract: a `Contribution` is what one component asks of one role (``storage myBucket`` → the authenticated
+role: these statements; ``data`` → the guest role: those), written with placeholder ARNs
+(`ampliform.iam.arns`) and each placeholder's worst-case length. `RolePolicies` owns the budgets of a set of
+roles: `add(contributions)` places each contribution, in order, into policy documents and returns them — inline
+(role policies) while the role's inline room lasts, then managed policies attached to the role — or raises one
+`DefinitionError` naming every role that does not fit, with each contributor's share and the fix, and leaves
+its state unchanged. Documents never span contributors. Limits, counted as IAM counts (JSON without
+whitespace), every placeholder ARN at its worst-case length:
+- all inline policies of a role together: 10,240 characters;
 - each managed policy: 6,144 characters; at most `managed_quota` managed policies per role (10 by default).
-Inline room is filled first; the rest spills into managed policies. A statement too large for the room left
-is split by its Resource list (or its ``s3:prefix`` values), which never changes its meaning: the union of the
-parts allows exactly what the whole did. A role that needs more than its quota raises `DefinitionError` with
-the numbers and the fixes. Documents never span buckets.
+A statement too large for the room left is split by its Resource list (or its ``s3:prefix`` values), which
+never changes its meaning: the union of the parts allows exactly what the whole did.
 
-Sizes are measured with every bucket ARN counted at its worst-case length (`WORST_CASE_ARN_LENGTH`: the
-longest partition and a 63-character bucket name), so a plan that fits here fits once deployed, whatever
-name the bucket gets. In compat mode nothing is split (Amplify writes one inline policy per bucket and role)
-and sizes are measured as Amplify deploys them (`amplify_measure`): IAM's inline limit, nothing kept in
-reserve, the bucket ARN actually given; a role over that limit is an error there too, raised before
-deployment rather than by IAM.
+Compat mode (``Limits(compat=True)``, Amplify's behaviour): one inline policy per contribution, nothing split
+or spilled, sizes counted with the ARNs as given; a role over IAM's inline limit is the error Amplify's users
+meet at deployment ("Maximum policy size of 10240 bytes exceeded"), raised before deployment instead.
+
+`fit_roles(contributions, limits)` is `RolePolicies(limits).add(...)` for a whole backend: the plan. The
+stack program's components, contributing in the same order to the owners of their roles (Auth for the
+identity-pool roles, a Function for its role), get exactly the plan's documents.
 """
 
 from __future__ import annotations
@@ -28,19 +31,15 @@ from typing import Any
 
 from ampliform.access.constants import LIST_ACTION, PREFIX_KEY
 from ampliform.errors import DefinitionError, Problem
-from ampliform.iam.document import POLICY_VERSION, Statement, size_of
+from ampliform.iam.arns import bucket_arn
+from ampliform.iam.document import Document, Statement, policy_document, size_of
 
 INLINE_LIMIT = 10_240
 MANAGED_LIMIT = 6_144
 DEFAULT_MANAGED_QUOTA = 10
-INLINE_RESERVE = 2_048
-"""Inline room kept on every role for other components' grants (Data's `appsync:GraphQL` policies)."""
-WORST_CASE_ARN_LENGTH = len("arn:aws-us-gov:s3:::") + 63
+WORST_CASE_ARN_LENGTH = bucket_arn("").worst_case
 WORST_CASE_BUCKET_ARN = "arn:aws-us-gov:s3:::" + "b" * 63
-"""The longest ARN a bucket can have (the longest partition, a 63-character name): sizes count every bucket
-ARN at this length, so a plan that fits fits whatever name the bucket gets."""
-
-
+"""The longest ARN a bucket can have (the longest partition, a 63-character name)."""
 
 
 @dataclass(frozen=True)
@@ -50,16 +49,30 @@ class Limits:
     inline: int = INLINE_LIMIT
     managed: int = MANAGED_LIMIT
     managed_quota: int = DEFAULT_MANAGED_QUOTA
-    inline_reserve: int = INLINE_RESERVE
+    compat: bool = False
+    """Amplify's behaviour: one inline policy per contribution, no spill, the ARNs measured as given."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one component asks of one role: statements with placeholder ARNs, and their worst-case lengths."""
+
+    contributor: str
+    """Who asks, as people read it: ``storage myBucket``, ``data``, ``function thumbnailer``."""
+    role: str
+    """The role key (`ampliform.roles`)."""
+    statements: tuple[Statement, ...]
+    arns: Mapping[str, int] = field(default_factory=dict)
+    """Placeholder ARN → the longest the real ARN can be (`ampliform.iam.arns.ArnPlaceholder`)."""
 
 
 @dataclass(frozen=True)
 class Placement:
-    """One policy document of a role: which bucket, inline or managed, and its size (worst case)."""
+    """One policy document of a role: whose, inline or managed, and its size (worst case)."""
 
-    bucket: str
+    contributor: str
     kind: str
-    document: dict[str, Any]
+    document: Document
     size: int
 
 
@@ -79,70 +92,111 @@ class RoleBudget:
     def managed_sizes(self) -> list[int]:
         return [p.size for p in self.placements if p.kind == "managed"]
 
+    def shares(self) -> dict[str, int]:
+        """Characters each contributor uses on this role, in contribution order."""
+        out: dict[str, int] = {}
+        for p in self.placements:
+            out[p.contributor] = out.get(p.contributor, 0) + p.size
+        return out
+
+    def of(self, contributor: str) -> list[Placement]:
+        """The documents of one contributor on this role, in order."""
+        return [p for p in self.placements if p.contributor == contributor]
+
     def to_json(self) -> dict[str, Any]:
-        return {"inline": {"used": self.inline_size, "limit": self.limits.inline,
-                           "reserved": self.limits.inline_reserve},
+        return {"inline": {"used": self.inline_size, "limit": self.limits.inline},
                 "managed": {"policies": len(self.managed_sizes), "quota": self.limits.managed_quota,
-                            "sizes": self.managed_sizes, "limit_each": self.limits.managed}}
+                            "sizes": self.managed_sizes, "limit_each": self.limits.managed},
+                "shares": self.shares()}
 
 
-class _Meter:
-    """Sizes statements with the bucket ARN counted at its worst-case length (or as given: `worst_case` off)."""
+class Meter:
+    """Sizes statements with each placeholder ARN counted at its worst-case length."""
 
-    def __init__(self, arn: str, worst_case: bool = True):
-        self.arn, self.extra = arn, max(0, WORST_CASE_ARN_LENGTH - len(arn)) if worst_case else 0
+    def __init__(self, arns: Mapping[str, int], worst_case: bool = True):
+        self.extra = {arn: worst - len(arn) for arn, worst in arns.items() if worst_case and worst > len(arn)}
 
     def __call__(self, value: Any) -> int:
-        return size_of(value) + self.extra * json.dumps(value).count('"' + self.arn)
+        size = size_of(value)
+        if self.extra:
+            text = json.dumps(value)
+            size += sum(extra * text.count('"' + arn) for arn, extra in self.extra.items())
+        return size
 
 
-def amplify_measure(limits: Limits, arn: str) -> tuple[Limits, _Meter]:
-    """Compat mode's measure, Amplify's: the role's inline limit with nothing kept in reserve, and each bucket
-    ARN counted as given (Amplify deploys what fits IAM's limit for the bucket it names)."""
-    return replace(limits, inline_reserve=0), _Meter(arn, worst_case=False)
+_EMPTY_DOC = size_of(policy_document([]))
 
 
-_EMPTY_DOC = size_of({"Version": POLICY_VERSION, "Statement": []})
+class RolePolicies:
+    """The one owner of a set of roles' policy budgets (see the module docstring)."""
+
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.budgets: dict[str, RoleBudget] = {}
+
+    def add(self, contributions: Sequence[Contribution]) -> list[list[Placement]]:
+        """Place `contributions` in order; per contribution, its documents. All or nothing."""
+        budgets = {role: replace(b, placements=list(b.placements)) for role, b in self.budgets.items()}
+        placed: list[list[Placement]] = []
+        problems: list[Problem] = []
+        for contribution in contributions:
+            budget = budgets.setdefault(contribution.role, RoleBudget(contribution.role, self.limits))
+            try:
+                new = _place(budget, contribution)
+            except DefinitionError as error:
+                problems.extend(error.problems)
+                new = []
+            budget.placements.extend(new)
+            placed.append(new)
+        touched = dict.fromkeys(c.role for c in contributions)
+        problems += [p for role in touched for p in _over(budgets[role])]
+        DefinitionError.raise_if(problems)
+        self.budgets = dict(sorted(budgets.items()))
+        return placed
 
 
-def fit_role(role: str, per_bucket: Mapping[str, tuple[str, Sequence[Statement]]], limits: Limits,
-             split: bool = True) -> RoleBudget:
-    """Place one role's statements (`bucket -> (bucket arn, statements)`) into inline and managed documents."""
-    if not split:
-        limits = amplify_measure(limits, "")[0]
-    budget = RoleBudget(role, limits)
-    inline_room = limits.inline - limits.inline_reserve
-    for bucket, (arn, statements) in per_bucket.items():
-        meter = _Meter(arn)
-        if not split:  # compat: Amplify's one inline policy per bucket and role, measured as Amplify does
-            meter = amplify_measure(limits, arn)[1]
-            doc = {"Version": POLICY_VERSION, "Statement": list(statements)}
-            budget.placements.append(Placement(bucket, "inline", doc, meter(doc)))
-            continue
-        pending = list(statements)
-        while pending:
-            use_inline = inline_room - _EMPTY_DOC >= _min_size(pending, meter)
-            kind, room = ("inline", inline_room) if use_inline else ("managed", limits.managed)
-            taken, pending = _fill(pending, room - _EMPTY_DOC, meter)
-            if not taken:  # not even one part fits an empty managed policy
-                raise DefinitionError(_too_large(role, bucket, pending[0], meter, room))
-            doc = {"Version": POLICY_VERSION, "Statement": taken}
-            placement = Placement(bucket, kind, doc, meter(doc))
-            budget.placements.append(placement)
-            if kind == "inline":
-                inline_room -= placement.size
-    _check(budget, split)
-    return budget
+def fit_roles(contributions: Sequence[Contribution], limits: Limits | None = None) -> dict[str, RoleBudget]:
+    """Every role's budget for a whole backend's contributions (raises for every role that does not fit)."""
+    owner = RolePolicies(limits)
+    owner.add(contributions)
+    return owner.budgets
 
 
-def _min_size(statements: list[Statement], meter: _Meter) -> int:
+def _place(budget: RoleBudget, contribution: Contribution) -> list[Placement]:
+    """The documents of one contribution, given what the role already holds."""
+    limits = budget.limits
+    meter = Meter(contribution.arns, worst_case=not limits.compat)
+    statements = [s for s in contribution.statements]
+    if not statements:
+        return []
+    if limits.compat:  # Amplify: one inline policy per contribution
+        doc = policy_document(statements)
+        return [Placement(contribution.contributor, "inline", doc, meter(doc))]
+    inline_room = limits.inline - budget.inline_size
+    out: list[Placement] = []
+    pending = statements
+    while pending:
+        use_inline = inline_room - _EMPTY_DOC >= _min_size(pending, meter)
+        kind, room = ("inline", inline_room) if use_inline else ("managed", limits.managed)
+        taken, pending = _fill(pending, room - _EMPTY_DOC, meter)
+        if not taken:  # not even one part fits an empty managed policy
+            raise DefinitionError(_too_large(budget.role, contribution.contributor, pending[0], meter, room))
+        doc = policy_document(taken)
+        placement = Placement(contribution.contributor, kind, doc, meter(doc))
+        out.append(placement)
+        if kind == "inline":
+            inline_room -= placement.size
+    return out
+
+
+def _min_size(statements: list[Statement], meter: Meter) -> int:
     """Size of the smallest piece the first statement can be split into (the whole of it if it cannot)."""
     statement = statements[0]
     key = _values_key(statement)
     return meter(_with_values(statement, key, _values(statement, key)[:1]) if key else statement)
 
 
-def _fill(pending: list[Statement], room: int, meter: _Meter) -> tuple[list[Statement], list[Statement]]:
+def _fill(pending: list[Statement], room: int, meter: Meter) -> tuple[list[Statement], list[Statement]]:
     """Take statements while they fit `room` characters, splitting the one that does not fit."""
     taken: list[Statement] = []
     used = 0
@@ -198,7 +252,7 @@ def _values(statement: Statement, key: tuple[str, ...]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _split(statement: Statement, room: int, meter: _Meter) -> tuple[Statement | None, Statement | None]:
+def _split(statement: Statement, room: int, meter: Meter) -> tuple[Statement | None, Statement | None]:
     """The largest head of `statement`'s values that fits `room`, and the rest (None when nothing fits)."""
     key = _values_key(statement)
     if key is None:
@@ -217,28 +271,32 @@ def _split(statement: Statement, room: int, meter: _Meter) -> tuple[Statement | 
     return _with_values(statement, key, values[:low]), rest
 
 
-def _check(budget: RoleBudget, split: bool) -> None:
-    limits, problems = budget.limits, []
-    room = limits.inline - limits.inline_reserve
-    if budget.inline_size > room:
-        problems.append(Problem(
+
+def _over(budget: RoleBudget) -> list[Problem]:
+    """The problem of a role over its limits (none when it fits)."""
+    limits = budget.limits
+    shares = ", ".join(f"{who} {size:,}" for who, size in budget.shares().items())
+    total = budget.inline_size + sum(budget.managed_sizes)
+    if limits.compat:
+        if budget.inline_size <= limits.inline:
+            return []
+        return [Problem(
             f"Maximum policy size of {limits.inline} bytes exceeded for role {budget.role}: its inline policies "
-            f"need {budget.inline_size} characters, {room} are available"
-            + (f" ({limits.inline_reserve} are kept for other components' inline grants)." if limits.inline_reserve
-               else "."), f"role {budget.role}",
+            f"need {budget.inline_size:,} characters ({shares}).", f"role {budget.role}",
             "Remove --compat amplify (the default mode merges statements and spills into managed policies), "
-            "or grant fewer paths to this role." if not split else "Grant fewer paths to this role."))
-    if len(budget.managed_sizes) > limits.managed_quota:
-        problems.append(Problem(
-            f"role {budget.role} needs {len(budget.managed_sizes)} managed policies of up to {limits.managed} "
-            f"characters besides its {limits.inline}-character inline policies, but its quota is "
-            f"{limits.managed_quota} ({budget.inline_size + sum(budget.managed_sizes)} characters in all).",
-            f"role {budget.role}",
-            "Raise the quota with the stack setting ampliform:maxManagedPolicies (AWS allows up to 20 after a "
-            "service-quota increase), or merge paths so that fewer prefixes are listed."))
-    DefinitionError.raise_if(problems)
+            "or grant fewer paths to this role.")]
+    if len(budget.managed_sizes) <= limits.managed_quota:
+        return []
+    return [Problem(
+        f"role {budget.role} does not fit IAM's limits: it needs {len(budget.managed_sizes)} managed "
+        f"polic{'y' if len(budget.managed_sizes) == 1 else 'ies'} of up to {limits.managed:,} characters besides "
+        f"its {limits.inline:,}-character inline room, but its quota "
+        f"is {limits.managed_quota} ({total:,} characters in all: {shares}).", f"role {budget.role}",
+        "Raise the quota with the stack setting ampliform:maxManagedPolicies (AWS allows up to 20 after a "
+        "service-quota increase), or grant this role fewer paths or models (merged paths list fewer prefixes).")]
 
 
-def _too_large(role: str, bucket: str, statement: Statement, meter: _Meter, room: int) -> Problem:
-    return Problem(f"a statement for role {role} on bucket {bucket!r} needs {meter(statement)} characters, more "
-                   f"than one policy may hold ({room}).", f"role {role}", "Shorten the paths of this bucket.")
+def _too_large(role: str, contributor: str, statement: Statement, meter: Meter, room: int) -> Problem:
+    return Problem(f"a statement {contributor} gives role {role} needs {meter(statement):,} characters, more "
+                   f"than one policy may hold ({room:,}).", f"role {role}",
+                   "Shorten the paths (or names) it lists.")

@@ -2,7 +2,9 @@
 document's size as IAM counts it.
 
 Contract: `policy_document(statements)` is ``{"Version": POLICY_VERSION, "Statement": [...]}``;
-`size_of(document)` is the number of characters IAM counts against its limits: the JSON without whitespace.
+`size_of(document)` is the number of characters IAM counts against its limits: the JSON without whitespace;
+`bind_arns(document, {placeholder: real})` swaps placeholder ARNs (`ampliform.iam.arns`) for the real ones in
+every string value that is the placeholder or starts with it followed by ``/`` or ``:``.
 """
 
 from __future__ import annotations
@@ -26,3 +28,27 @@ def policy_document(statements: Iterable[Mapping[str, Any]]) -> Document:
 def size_of(document: Mapping[str, Any]) -> int:
     """Characters IAM counts: the JSON without whitespace."""
     return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+
+
+def bind_arns(document: Mapping[str, Any], arns: Mapping[str, str]) -> Document:
+    """A copy of `document` with each placeholder ARN in `arns` replaced by its real ARN."""
+    ordered = sorted(arns.items(), key=lambda item: -len(item[0]))  # the longest placeholder first
+
+    def swap(value: str) -> str:
+        for placeholder, real in ordered:
+            if value == placeholder:
+                return real
+            if value.startswith(placeholder) and value[len(placeholder)] in "/:":
+                return real + value[len(placeholder):]
+        return value
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return swap(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, Mapping):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return walk(dict(document))

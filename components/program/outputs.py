@@ -7,9 +7,11 @@ deployed stack's ``pulumi stack output --json --show-secrets`` or the offline pr
 - ``auth`` (when the stack exports ``user_pool_id``): ids and region from ``user_pool_id``,
   ``user_pool_client_id``, ``identity_pool_id`` (optional), ``region``, ``unauthenticated_identities_enabled``
   and ``groups``; the sign-in, password and MFA settings from the ``auth`` export (the Auth component's
-  settings). Cognito's ``OFF``/``ON`` MFA values are written as the schema's ``NONE``/``REQUIRED``.
+  settings), and ``oauth`` (hosted-UI domain, identity providers, redirect URIs, response type, scopes) when
+  the stack has sign-in redirects. Cognito's ``OFF``/``ON`` MFA values are written as the schema's
+  ``NONE``/``REQUIRED``. Keys in the order Amplify's client-config writes them.
 - ``data`` (when the stack exports ``data``, the Data component's section): url, region, auth modes,
-  ``model_introspection``.
+  ``model_introspection``, and ``api_key`` from the secret export ``data_api_key`` (API key mode).
 - ``storage`` (when the stack exports ``buckets``): ``aws_region`` and ``bucket_name`` of the default bucket
   (``default_bucket``, the friendly name, or ``default_bucket_name``, the physical one; the only bucket when
   there is one) and every bucket's ``name``, ``bucket_name``, ``aws_region`` and ``paths``.
@@ -45,6 +47,8 @@ MFA_CONFIGURATION = {"OFF": "NONE", "NONE": "NONE", "ON": "REQUIRED", "REQUIRED"
 SIGN_IN_SETTINGS = ("mfa_methods", "standard_required_attributes", "username_attributes",
                     "user_verification_types")
 PASSWORD_POLICY = ("min_length", "require_numbers", "require_lowercase", "require_uppercase", "require_symbols")
+OAUTH = ("identity_providers", "redirect_sign_in_uri", "redirect_sign_out_uri", "response_type", "scopes", "domain")
+"""amplify_outputs' ``auth.oauth`` keys, in the order Amplify writes them."""
 DATA_KEYS = ("url", "aws_region", "api_key", "default_authorization_type", "authorization_types",
              "model_introspection")
 DATA_REQUIRED = ("url", "aws_region", "default_authorization_type", "authorization_types")
@@ -143,8 +147,16 @@ def _auth(reader: _Reader, complete: bool = False) -> dict[str, Any]:
         key: reader.get(key, int if key == "min_length" else bool, policy, f"auth.password_policy.{key}")
         for key in PASSWORD_POLICY
     }
+    if "oauth" in settings:
+        section["oauth"] = _oauth(reader, settings)
     section["unauthenticated_identities_enabled"] = reader.get("unauthenticated_identities_enabled", bool)
     return section
+
+
+def _oauth(reader: _Reader, settings: Mapping[str, Any]) -> dict[str, Any]:
+    oauth = reader.get("oauth", dict, settings, "auth.oauth") or {}
+    return {key: reader.get(key, str if key in ("response_type", "domain") else list, oauth, f"auth.oauth.{key}")
+            for key in OAUTH}
 
 
 def _groups(reader: _Reader) -> list[dict[str, dict[str, int]]]:
@@ -163,9 +175,11 @@ def _groups(reader: _Reader) -> list[dict[str, dict[str, int]]]:
 
 
 def _data(reader: _Reader) -> dict[str, Any]:
-    data = reader.get("data", dict) or {}
+    data = dict(reader.get("data", dict) or {})
     for key in DATA_REQUIRED:
         reader.get(key, list if key == "authorization_types" else str, data, f"data.{key}")
+    if "data_api_key" in reader.exports:
+        data["api_key"] = reader.get("data_api_key", str)
     return {key: data[key] for key in DATA_KEYS if key in data}
 
 

@@ -1,24 +1,25 @@
-"""`diff`: who gained or lost which action on which path between two definitions, compared by effect.
+"""`diff`: what changes between two definitions — access gained and lost (by effect), and what would be lost.
 
-Contract: `diff_definitions(old, new, compat=False)` compiles both definitions (each must be valid) and,
-per bucket (matched by name; a bucket only in one of them is compared against "no access at all"), per
-role, evaluates both compiled policy sets over the same probe requests, built from the union of both access
+Contract: `load_pair(old_path, new_path, limits)` reads, checks and plans both files once, raising one
+`DefinitionError` with every problem of both (each location prefixed with its file). `backend_diff(old_plan,
+new_plan)` is everything `ampliform diff` reports (`BackendDiff`): storage access changes, Data access changes
+(`review.data_access`: per model and caller, operations gained and lost), guest identities turned on or
+off, user-pool groups added, removed or moved in precedence, and the data-bearing resources the change would
+delete (`review.safety.between_definitions`). `diff_definitions(old, new, compat)` / `storage_changes` are
+the storage part:
+
+per bucket (matched by name; a bucket only in one of them is compared against "no access at all"), per role,
+both compiled policy sets are evaluated over the same probe requests, built from the union of both access
 maps' paths (object keys and list prefixes inside, below, beside and above each path; the caller is always
 the own identity, and probes into another user's folder are included). Roles compared: every role either
 side compiles, plus `authenticated`, `guest` and every group declared in either definition, so that group
-roles show what they gain or lose through the signed-in grants (default mode) and a renamed group shows
-as everything lost by the old name and gained by the new one.
-
-A probe whose decision differs is a gain (denied before, allowed now) or a loss. It is reported under the
-definition path that decides it, from NEW for gains and from OLD for losses (`explain.deciding_path`),
-labelled for owner paths with whose folder it is (``post-pictures/{entity_id}/* (own folder)`` or
-``(other users' folders)``), and with ``inside <path>`` when the other definition decides it by a longer,
-nested path (a new nested path is what takes inherited access away; the nested path then replaces the
-"other users' folders" note). The result is one `Change` per
-(bucket, role, label), with `get`/`list`/`write`/`delete` gained and lost, sorted. Pure: no pulumi import.
-
-`load_pair(old_path, new_path, compat)` reads and checks both files, raising one `DefinitionError` with
-every problem of both (each location prefixed with its file).
+roles show what they gain or lose through the signed-in grants (default mode) and a renamed group shows as
+everything lost by the old name and gained by the new one. A probe whose decision differs is a gain (denied
+before, allowed now) or a loss, reported under the definition path that decides it, from NEW for gains and
+from OLD for losses (`explain.deciding_path`), labelled for owner paths with whose folder it is
+(``post-pictures/{entity_id}/* (own folder)`` or ``(other users' folders)``), and with ``inside <path>`` when
+the other definition decides it by a longer, nested path. The result is one `Change` per (bucket, role,
+label), with `get`/`list`/`write`/`delete` gained and lost, sorted. Pure: no pulumi import.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ from ampliform.definition.load import load_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.storage import AccessMap
 from ampliform.errors import DefinitionError, Problem
+from ampliform.iam.budget import Limits
 from ampliform.iam.evaluate import evaluate
-from ampliform.plan.backend import CompiledBucket, compile_definition
+from ampliform.plan.backend import BackendPlan, CompiledBucket, guest_access_needed, plan_backend, role_documents
+from ampliform.plan.contributions import DATA_API
+from ampliform.review.data_access import DataChange, data_changes, data_matrix
 from ampliform.review.explain import deciding_path
 from ampliform.review.probes import OWN_IDENTITY, Probe, probes
+from ampliform.review.safety import Destruction, between_definitions
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, group_role
 
 OWN_FOLDER = "own folder"
@@ -67,19 +72,19 @@ class _Side:
     roles: dict[str, list[dict[str, Any]]]
 
 
-def load_pair(old_path: str | Path, new_path: str | Path, compat: bool = False) -> tuple[Definition, Definition]:
-    """Both definitions, loaded and validated; every problem of both files in one `DefinitionError`."""
-    loaded: list[Definition] = []
+def load_pair(old_path: str | Path, new_path: str | Path, limits: Limits | None = None
+              ) -> tuple[BackendPlan, BackendPlan]:
+    """Both definitions, loaded, checked and planned once; every problem of both files in one
+    `DefinitionError` (each location prefixed with its file)."""
+    planned: list[BackendPlan] = []
     problems: list[Problem] = []
     for path in (old_path, new_path):
         try:
-            definition = load_definition(path)
-            compile_definition(definition, compat=compat)
-            loaded.append(definition)
+            planned.append(plan_backend(load_definition(path), limits=limits, project_dir=None))
         except DefinitionError as error:
             problems.extend(_in_file(p, str(path)) for p in error.problems)
     DefinitionError.raise_if(problems)
-    return loaded[0], loaded[1]
+    return planned[0], planned[1]
 
 
 def _in_file(problem: Problem, path: str) -> Problem:
@@ -89,9 +94,16 @@ def _in_file(problem: Problem, path: str) -> Problem:
 
 
 def diff_definitions(old: Definition, new: Definition, compat: bool = False) -> list[Change]:
-    """Every access change from `old` to `new`, sorted by bucket, role and path."""
-    old_buckets = compile_definition(old, compat=compat)
-    new_buckets = compile_definition(new, compat=compat)
+    """Every storage access change from `old` to `new`, sorted by bucket, role and path."""
+    limits = Limits(compat=compat)
+    return storage_changes(plan_backend(old, limits=limits, project_dir=None),
+                           plan_backend(new, limits=limits, project_dir=None))
+
+
+def storage_changes(old_plan: BackendPlan, new_plan: BackendPlan) -> list[Change]:
+    """Every storage access change between two plans, sorted by bucket, role and path."""
+    old, new = old_plan.definition, new_plan.definition
+    old_buckets, new_buckets = old_plan.buckets, new_plan.buckets
     declared = {group_role(g) for g in (*old.auth.groups, *new.auth.groups)}
     old_specs = {b.name: b.access or {} for b in old.buckets}
     new_specs = {b.name: b.access or {} for b in new.buckets}
@@ -103,6 +115,63 @@ def diff_definitions(old: Definition, new: Definition, compat: bool = False) -> 
         roles = set(before.roles) | set(after.roles) | declared | {ROLE_AUTHENTICATED, ROLE_GUEST}
         changes.extend(_bucket_changes(name, arn, before, after, sorted(roles)))
     return sorted(changes)
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """A user-pool group added, removed, or moved in precedence (0 wins)."""
+
+    group: str
+    before: int | None
+    after: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"group": self.group, "precedence_before": self.before, "precedence_after": self.after}
+
+    def describe(self) -> str:
+        if self.before is None:
+            return f"group {self.group} added (precedence {self.after})"
+        if self.after is None:
+            return f"group {self.group} removed (was precedence {self.before})"
+        return (f"group {self.group}: precedence {self.before} -> {self.after} (a member of several groups gets "
+                "the role of the group with the lowest precedence)")
+
+
+@dataclass(frozen=True)
+class BackendDiff:
+    """Everything `diff` reports between two definitions."""
+
+    storage: list[Change]
+    data: list[DataChange]
+    guest_identities: tuple[bool, bool] | None
+    """(before, after) when guest identities are turned on or off; None when unchanged."""
+    groups: list[GroupChange]
+    destroyed: list[Destruction]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.storage or self.data or self.guest_identities or self.groups or self.destroyed)
+
+    def to_json(self) -> dict[str, Any]:
+        guest = self.guest_identities
+        return {"changes": [c.to_json() for c in self.storage], "data": [c.to_json() for c in self.data],
+                "guest_identities": None if guest is None else {"before": guest[0], "after": guest[1]},
+                "groups": [g.to_json() for g in self.groups], "destroyed": [d.to_json() for d in self.destroyed]}
+
+
+def backend_diff(old_plan: BackendPlan, new_plan: BackendPlan) -> BackendDiff:
+    """Storage and Data access gained and lost, guest identities, group precedence, and the data-bearing
+    resources the change would delete, from `old_plan` to `new_plan`."""
+    old, new = old_plan.definition, new_plan.definition
+    before = data_matrix(old, role_documents(old_plan), DATA_API.text)
+    after = data_matrix(new, role_documents(new_plan), DATA_API.text)
+    guest = (guest_access_needed(old), guest_access_needed(new))
+    old_rank = {g: i for i, g in enumerate(old.auth.groups)}
+    new_rank = {g: i for i, g in enumerate(new.auth.groups)}
+    groups = [GroupChange(g, old_rank.get(g), new_rank.get(g)) for g in dict.fromkeys([*old_rank, *new_rank])
+              if old_rank.get(g) != new_rank.get(g)]
+    return BackendDiff(storage_changes(old_plan, new_plan), data_changes(before, after),
+                       guest if guest[0] != guest[1] else None, groups, between_definitions(old, new))
 
 
 def _side(compiled: CompiledBucket | None, access: AccessMap) -> _Side:

@@ -2,26 +2,38 @@
 //
 // Reads {"resolvers": [...], "steps": [...]} as JSON on stdin and prints one result per step as JSON.
 //  - resolvers: {typeName, fieldName, dataSource, code, functions: [{name, dataSource, code}], returns}
-//    (the ResolverSpec of components/data/resolvers.py); dataSource is a model name (its table) or null (NONE).
+//    (the ResolverSpec of components/data/resolvers.py); dataSource is a model name (its table), null (NONE)
+//    or "lambda:<function>" (a Lambda data source).
 //  - steps:
-//    {"call": "Mutation.createPost", "args": {...}, "as": CALLER}   -> {"data", "error"}
+//    {"tables": {"Post": {"keys": ["id"], "indexes": {"byStatus": {"keys": ["status", "createdAt"]}}}}}
+//                                        -> the tables' keys and indexes (default: key `id`, no index)
+//    {"call": "Query.getPost", "args": {...}, "as": CALLER, "select": {"comments": {"args": {...},
+//      "select": {...}}}, "lambda": {"<function>": <its result>}}
+//                                        -> {"data", "error", "errors": [{path, type, message}],
+//                                            "operations": [{table, operation, index}], "invocations": [...]}
+//      field resolvers of the returned objects run (relationship fields only when `select`ed); a field
+//      resolver's error makes the field null and is listed in `errors`, as AppSync does
 //    {"subscribe": "Subscription.onCreatePost", "args", "as", "events": [item, ...]}
-//                                                                   -> {"error", "filter", "delivered": [bool]}
-//    {"seed": {"Post": [item, ...]}}                                -> {"seeded": n}
+//                                        -> {"error", "filter", "delivered": [bool]}
+//    {"seed": {"Post": [item, ...]}}     -> {"seeded": n}
 //    a call may carry "between": {"after": "<function name>", "seed": {...}}: another writer's change to
 //    the table after that pipeline function ran (to show the check and the write cannot be separated)
-//    {"dump": "Post"}                                               -> {"items": [...]}
-//    {"reset": "Post"}                                              -> {"reset": true} (empties the table)
-//    {"check": [code, ...]}                                         -> {"loaded": n} (parses and links each module)
-//    CALLER: {"userPools": {"sub", "username", "groups"}} | {"iam": {"role", "account"}} | {"apiKey": true}
+//    {"dump": "Post"}                    -> {"items": [...]}
+//    {"reset": "Post"}                   -> {"reset": true} (empties the table)
+//    {"check": [code, ...]}              -> {"loaded": n} (parses and links each module)
+//    CALLER: {"userPools": {"sub", "username", "groups", "claims"}} | {"iam": {"role", "account"}}
+//            | {"apiKey": true} | {"lambda": {<resolver context>}}
 //
 // What it imitates: util.authType/unauthorized/error/autoId/time.nowISO8601, util.dynamodb.toMapValues and
 // toDynamoDB, util.transform.toDynamoDBFilterExpression / toDynamoDBConditionExpression (AppSync's documented
 // output shape: {expression, expressionNames, expressionValues} as a JSON string) and toSubscriptionFilter
 // ({filterGroup: [{filters: [...]}]}, fields with several operators OR-ed, as documented), extensions.
-// setSubscriptionFilter, unit and pipeline resolvers, field resolvers on returned objects, and a DynamoDB
-// table that evaluates condition, filter and update expressions (Scan applies `limit` before the filter,
-// as DynamoDB does). It is a test double: it checks the resolvers' logic, not AppSync itself.
+// setSubscriptionFilter, runtime.earlyReturn, unit and pipeline resolvers, field resolvers on returned
+// objects, Lambda data sources (Invoke, the result the step gives), and DynamoDB tables with composite keys
+// and indexes that evaluate key condition, condition, filter and update expressions (Query sorts by the sort
+// key, `scanIndexForward`; Scan and Query apply `limit` before the filter, as DynamoDB does; a Query must name
+// the partition key of the table or index it reads). It is a test double: it checks the resolvers' logic,
+// not AppSync itself.
 
 import { readFileSync } from 'node:fs';
 
@@ -243,18 +255,40 @@ function applyUpdate(update, item) {
 
 const CONDITION_FAILED = { type: 'DynamoDB:ConditionalCheckFailedException', message: 'The conditional request failed' };
 
+// The table's key (and every index's) is given by the test (`tables`); by default `id`.
+const SCHEMAS = new Map();
+const keyFieldsOf = (name) => SCHEMAS.get(name)?.keys ?? ['id'];
+const keyString = (fields, item) => JSON.stringify(fields.map((f) => item[f]));
+
+function sortValue(a, b) {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
 class Table {
-  constructor() { this.items = new Map(); }
+  constructor(name) { this.name = name; this.items = new Map(); }
+  keyFields() { return keyFieldsOf(this.name); }
+  put(item) { this.items.set(keyString(this.keyFields(), item), item); }
   run(request) {
     const key = request.key ? fromMap(request.key) : null;
-    const existing = key ? this.items.get(key.id) ?? null : null;
+    if (key) {
+      const fields = this.keyFields();
+      if (fields.length !== Object.keys(key).length || !fields.every((f) => Object.hasOwn(key, f))) {
+        throw new Error(`key ${JSON.stringify(key)} does not match the table's key ${fields}`);
+      }
+    }
+    const existing = key ? this.items.get(keyString(this.keyFields(), key)) ?? null : null;
     switch (request.operation) {
       case 'GetItem':
         return { result: existing ? structuredClone(existing) : null };
       case 'PutItem': {
         if (!checkCondition(request.condition, existing ?? {})) return { error: CONDITION_FAILED };
-        const item = { ...fromMap(request.attributeValues), ...key };
-        this.items.set(key.id, item);
+        const values = fromMap(request.attributeValues);
+        for (const f of this.keyFields()) if (Object.hasOwn(values, f)) throw new Error(`PutItem attributeValues repeat key ${f}`);
+        const item = { ...values, ...key };
+        this.put(item);
         return { result: structuredClone(item) };
       }
       case 'UpdateItem': {
@@ -262,26 +296,46 @@ class Table {
         const item = structuredClone(existing ?? {});
         applyUpdate(request.update, item);
         Object.assign(item, key);
-        this.items.set(key.id, item);
+        this.put(item);
         return { result: structuredClone(item) };
       }
       case 'DeleteItem': {
         if (!checkCondition(request.condition, existing ?? {})) return { error: CONDITION_FAILED };
-        this.items.delete(key.id);
+        this.items.delete(keyString(this.keyFields(), key));
         return { result: existing };
       }
-      case 'Scan': {
-        const all = [...this.items.values()];
-        const start = request.nextToken ? Number(request.nextToken.split(':')[1]) : 0;
-        const limit = request.limit ?? 100;
-        const page = all.slice(start, start + limit);
-        const items = page.filter((item) => checkCondition(request.filter, item)).map((i) => structuredClone(i));
-        const nextToken = start + limit < all.length ? `token:${start + limit}` : null;
-        return { result: { items, nextToken, scannedCount: page.length } };
+      case 'Scan':
+        state.operations.push({ table: this.name, operation: 'Scan' });
+        return this.page([...this.items.values()], request);
+      case 'Query': {
+        const schema = SCHEMAS.get(this.name) ?? {};
+        const index = request.index ? (schema.indexes ?? {})[request.index] : { keys: this.keyFields() };
+        if (!index) throw new Error(`no index ${request.index} on ${this.name}`);
+        state.operations.push({ table: this.name, operation: 'Query', index: request.index ?? null });
+        const q = request.query;
+        const names = q.expressionNames ?? {};
+        const parts = q.expression.split(' AND ');
+        const used = [...new Set(Object.values(names))];
+        if (names['#k0'] !== index.keys[0]) throw new Error(`Query key ${names['#k0']} is not the partition key of ${request.index ?? 'the table'}`);
+        if (used.some((f) => index.keys.indexOf(f) < 0)) throw new Error(`Query names ${used}, not keys of ${request.index ?? 'the table'}`);
+        if (parts.length > 3) throw new Error(`unsupported key condition ${q.expression}`);
+        let matching = [...this.items.values()].filter((item) => evaluate(q.expression, names, q.expressionValues ?? {}, item));
+        const sort = index.keys[1];
+        matching.sort((a, b) => (sort ? sortValue(a[sort], b[sort]) : 0));
+        if (request.scanIndexForward === false) matching = matching.reverse();
+        return this.page(matching, request);
       }
       default:
         throw new Error(`unsupported operation ${request.operation}`);
     }
+  }
+  page(all, request) {
+    const start = request.nextToken ? Number(request.nextToken.split(':')[1]) : 0;
+    const limit = request.limit ?? all.length;
+    const page = all.slice(start, start + limit);
+    const items = page.filter((item) => checkCondition(request.filter, item)).map((i) => structuredClone(i));
+    const nextToken = start + limit < all.length ? `token:${start + limit}` : null;
+    return { result: { items, nextToken, scannedCount: page.length } };
   }
 }
 
@@ -327,7 +381,8 @@ function filterMatches(filter, item) {
 }
 
 // ---------- the runtime ----------
-const state = { authType: null, subscriptionFilter: null, info: null, ids: 0, clock: 0 };
+const state = { authType: null, subscriptionFilter: null, info: null, ids: 0, clock: 0, operations: [], invocations: [] };
+class EarlyReturn extends Error { constructor(value) { super('early return'); this.value = value; } }
 const util = {
   authType: () => state.authType,
   unauthorized: () => {
@@ -344,7 +399,8 @@ const util = {
   },
 };
 const extensions = { setSubscriptionFilter: (filter) => { state.subscriptionFilter = filter; } };
-globalThis.__appsync = { util, extensions };
+const runtime = { earlyReturn: (value) => { throw new EarlyReturn(value ?? null); } };
+globalThis.__appsync = { util, extensions, runtime };
 
 const modules = new Map();
 async function load(code) {
@@ -359,15 +415,20 @@ async function load(code) {
 }
 
 const tables = new Map();
-const table = (name) => { if (!tables.has(name)) tables.set(name, new Table()); return tables.get(name); };
+const table = (name) => { if (!tables.has(name)) tables.set(name, new Table(name)); return tables.get(name); };
+const lambdas = new Map();
 
 function identityOf(caller) {
   if (caller.userPools) {
     const { sub, username, groups = [] } = caller.userPools;
     state.authType = 'User Pool Authorization';
     return { sub, username, groups, issuer: 'https://cognito-idp.example/pool',
-      claims: { sub, 'cognito:username': username, 'cognito:groups': groups }, sourceIp: ['127.0.0.1'],
-      defaultAuthStrategy: 'ALLOW' };
+      claims: { sub, 'cognito:username': username, 'cognito:groups': groups, ...(caller.userPools.claims ?? {}) },
+      sourceIp: ['127.0.0.1'], defaultAuthStrategy: 'ALLOW' };
+  }
+  if (caller.lambda) {
+    state.authType = 'Lambda Authorization';
+    return { resolverContext: caller.lambda };
   }
   if (caller.iam) {
     const { role, account = '123456789012' } = caller.iam;
@@ -383,35 +444,93 @@ function identityOf(caller) {
 function seed(byModel) {
   let n = 0;
   for (const [model, items] of Object.entries(byModel)) {
-    for (const item of items) { table(model).items.set(item.id, structuredClone(item)); n++; }
+    for (const item of items) { table(model).put(structuredClone(item)); n++; }
   }
   return n;
 }
 
 function runDataSource(dataSource, request) {
   if (dataSource === null) return { result: request?.payload ?? null };
+  if (dataSource.startsWith('lambda:')) {
+    const name = dataSource.slice('lambda:'.length);
+    if (request.operation !== 'Invoke') throw new Error(`a Lambda data source takes Invoke, got ${request.operation}`);
+    state.invocations.push({ function: name, invocationType: request.invocationType ?? 'RequestResponse', payload: request.payload });
+    if (!lambdas.has(name)) throw new Error(`no result given for function ${name}`);
+    return { result: structuredClone(lambdas.get(name)) };
+  }
   return table(dataSource).run(request);
 }
 
 async function runStep(mod, dataSource, ctx) {
   ctx.result = null;
   ctx.error = null;
-  const request = mod.request(ctx);
+  let request;
+  try {
+    request = mod.request(ctx);
+  } catch (e) {
+    if (e instanceof EarlyReturn) return e.value;
+    throw e;
+  }
   const outcome = runDataSource(dataSource, request);
   ctx.result = outcome.result ?? null;
   ctx.error = outcome.error ?? null;
   return mod.response(ctx);
 }
 
-async function resolveField(resolvers, typeName, source) {
-  if (source === null || source === undefined) return source;
-  for (const r of resolvers.filter((x) => x.typeName === typeName)) {
-    const mod = await load(r.code);
-    state.info = { fieldName: r.fieldName, parentTypeName: typeName };
-    source[r.fieldName] = await runStep(mod, r.dataSource, { args: {}, source: { ...source }, stash: {},
-      identity: state.identity, prev: { result: null } });
+// Run one field's resolver (unit or pipeline) with `ctx`; `between` seeds a table after a pipeline function.
+async function runResolver(resolver, ctx, between) {
+  const mod = await load(resolver.code);
+  if (resolver.functions && resolver.functions.length) {
+    mod.request(ctx);
+    for (const fn of resolver.functions) {
+      const fnMod = await load(fn.code);
+      ctx.prev = { result: await runStep(fnMod, fn.dataSource, ctx) };
+      if (between && between.after === fn.name) seed(between.seed);
+    }
+    return mod.response(ctx);
   }
-  return source;
+  return runStep(mod, resolver.dataSource, ctx);
+}
+
+const connectionModel = (returns) => (returns && returns.startsWith('Model') && returns.endsWith('Connection')
+  ? returns.slice('Model'.length, -'Connection'.length) : null);
+
+// Resolve the field resolvers of a returned object: every field resolver that returns no object (owner names,
+// field-level checks), and the relationship fields `select` names (nested selections inside). A field
+// resolver's error makes that field null and is added to `errors`, as AppSync does.
+async function resolveObject(resolvers, typeName, object, select, path, errors) {
+  if (object === null || object === undefined || typeof object !== 'object') return object;
+  const model = connectionModel(typeName);
+  if (model !== null) {
+    for (const [i, item] of (object.items ?? []).entries()) {
+      await resolveObject(resolvers, model, item, select, [...path, 'items', i], errors);
+    }
+    return object;
+  }
+  const source = { ...object };
+  for (const r of resolvers.filter((x) => x.typeName === typeName)) {
+    const nested = select ? select[r.fieldName] : undefined;
+    if (r.returns && nested === undefined) {
+      delete object[r.fieldName];
+      continue;
+    }
+    state.info = { fieldName: r.fieldName, parentTypeName: typeName };
+    const args = nested && nested.args ? structuredClone(nested.args) : {};
+    try {
+      object[r.fieldName] = await runResolver(r, { args, source: { ...source }, stash: {}, identity: state.identity,
+        prev: { result: null }, info: { fieldName: r.fieldName, parentTypeName: typeName } });
+    } catch (e) {
+      if (!(e instanceof Halt)) throw e;
+      object[r.fieldName] = null;
+      errors.push({ path: [...path, r.fieldName], type: e.type, message: e.message });
+      continue;
+    }
+    if (r.returns) {
+      await resolveObject(resolvers, r.returns, object[r.fieldName], nested.select ?? {}, [...path, r.fieldName], errors);
+    }
+  }
+  delete object.__operation;
+  return object;
 }
 
 async function call(resolvers, step, field) {
@@ -421,34 +540,22 @@ async function call(resolvers, step, field) {
   state.identity = identityOf(step.as ?? {});
   state.info = { fieldName, parentTypeName: typeName };
   state.subscriptionFilter = null;
+  state.operations = [];
+  state.invocations = [];
+  for (const [name, result] of Object.entries(step.lambda ?? {})) lambdas.set(name, result);
   const ctx = { args: structuredClone(step.args ?? {}), identity: state.identity, source: null, stash: {},
-    prev: { result: null }, info: { fieldName, parentTypeName: typeName, variables: {} } };
+    prev: { result: null }, request: { headers: {} }, info: { fieldName, parentTypeName: typeName, variables: {} } };
+  const errors = [];
+  let data;
   try {
-    const mod = await load(resolver.code);
-    let data;
-    if (resolver.functions && resolver.functions.length) {
-      mod.request(ctx);
-      for (const fn of resolver.functions) {
-        const fnMod = await load(fn.code);
-        ctx.prev = { result: await runStep(fnMod, fn.dataSource, ctx) };
-        if (step.between && step.between.after === fn.name) seed(step.between.seed);
-      }
-      data = mod.response(ctx);
-    } else {
-      data = await runStep(mod, resolver.dataSource, ctx);
-    }
-    const returns = resolver.returns;
-    if (returns && returns.startsWith('Model') && returns.endsWith('Connection') && data) {
-      const model = returns.slice('Model'.length, -'Connection'.length);
-      for (const item of data.items) await resolveField(resolvers, model, item);
-    } else if (returns) {
-      await resolveField(resolvers, returns, data);
-    }
-    return { data: data ?? null, error: null };
+    data = await runResolver(resolver, ctx, step.between);
   } catch (e) {
-    if (e instanceof Halt) return { data: null, error: { type: e.type, message: e.message } };
+    if (e instanceof Halt) return { data: null, error: { type: e.type, message: e.message }, errors,
+      operations: state.operations, invocations: state.invocations };
     throw e;
   }
+  if (resolver.returns) await resolveObject(resolvers, resolver.returns, data, step.select ?? {}, [fieldName], errors);
+  return { data: data ?? null, error: null, errors, operations: state.operations, invocations: state.invocations };
 }
 
 async function main() {
@@ -463,6 +570,9 @@ async function main() {
       const filter = state.subscriptionFilter;
       const delivered = out.error ? [] : (step.events ?? []).map((e) => filter === null || filterMatches(filter, e));
       results.push({ error: out.error, filter, delivered });
+    } else if (step.tables) {
+      for (const [name, schema] of Object.entries(step.tables)) SCHEMAS.set(name, schema);
+      results.push({ tables: Object.keys(step.tables).length });
     } else if (step.seed) {
       results.push({ seeded: seed(step.seed) });
     } else if (step.reset) {

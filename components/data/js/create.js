@@ -1,38 +1,67 @@
-// Mutation.create<Model>: a new record; its owner field is the caller (an owner may not create for others).
+// Mutation.create<Model>: a new record. Owner fields the caller leaves out are set to the caller; the record
+// must be one the caller may create (a static rule, or a dynamic rule matching the new record: an owner may
+// not create records for others), with only fields their rule allows; defaults and timestamps are filled in.
+function fieldsAllowed(role, op, names) {
+  if (CONFIG.fields === null) {
+    return true;
+  }
+  const allowed = CONFIG.fields[op][String(role.i)];
+  return allowed === undefined || names.every((name) => allowed.indexOf(name) >= 0);
+}
+
+function createAllowed(who, values, given) {
+  if (isAdmin(who, 'create')) {
+    return true;
+  }
+  return rolesFor('create').some((role) => fieldsAllowed(role, 'create', given)
+    && (role.static ? staticMatch(role, who) : dynamicMatch(role, who, values)));
+}
+
 export function request(ctx) {
   const who = callerOf(ctx);
-  const all = allowsAll(who, 'create');
-  if (!all && !allowsOwn(who, 'create')) {
+  requireSome(who, 'create');
+  const values = Object.assign({}, ctx.args.input);
+  const given = Object.keys(values).filter((name) => CONFIG.allFields.indexOf(name) >= 0
+    && CONFIG.keys.indexOf(name) < 0);
+  if (CONFIG.autoId && (values.id === undefined || values.id === null)) {
+    values.id = util.autoId();
+  }
+  for (const role of rolesFor('create').filter((r) => r.strategy === 'owner')) {
+    const mine = claimValues(who, role.claim);
+    if ((values[role.entity] === undefined || values[role.entity] === null) && mine.length > 0) {
+      values[role.entity] = role.many ? [mine[0]] : mine[0];
+    }
+  }
+  if (!createAllowed(who, values, given)) {
     util.unauthorized();
   }
-  const values = Object.assign({}, ctx.args.input);
-  const id = values.id ?? util.autoId();
-  delete values.id;
-  if (CONFIG.ownerField !== null) {
-    const given = values[CONFIG.ownerField];
-    if (given === undefined || given === null) {
-      if (who.ownerValue !== null) {
-        values[CONFIG.ownerField] = who.ownerValue;
-      } else if (!all) {
-        util.unauthorized();
-      }
-    } else if (!all && !isCaller(who, given)) {
-      util.unauthorized();
+  for (const field of Object.keys(CONFIG.defaults)) {
+    if (values[field] === undefined || values[field] === null) {
+      values[field] = CONFIG.defaults[field];
     }
   }
   const now = util.time.nowISO8601();
-  values.createdAt = now;
-  values.updatedAt = now;
+  for (const stamp of ['createdAt', 'updatedAt']) {
+    if (values[stamp] === undefined || values[stamp] === null) {
+      values[stamp] = now;
+    }
+  }
   values.__typename = CONFIG.model;
+  const fresh = {};
+  fresh[CONFIG.keys[0]] = { attributeExists: false };
+  const attributes = Object.assign({}, values);
+  for (const field of CONFIG.keys) {
+    delete attributes[field];
+  }
   return {
     operation: 'PutItem',
-    key: util.dynamodb.toMapValues({ id }),
-    attributeValues: util.dynamodb.toMapValues(values),
-    condition: conditionOf([ctx.args.condition, { id: { attributeExists: false } }]),
+    key: keyOf(values),
+    attributeValues: util.dynamodb.toMapValues(attributes),
+    condition: conditionOf([ctx.args.condition, fresh]),
   };
 }
 
 export function response(ctx) {
   failOnError(ctx);
-  return ctx.result;
+  return mutationResult(ctx.result);
 }

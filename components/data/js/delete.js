@@ -1,14 +1,16 @@
 // Second step of Mutation.delete<Model>: delete with the caller's `condition`, requiring the record to exist
-// and (for an owner) to still be theirs.
+// and (when a dynamic rule let the caller in) to still be theirs.
 export function request(ctx) {
+  const exists = {};
+  exists[CONFIG.keys[0]] = { attributeExists: true };
   return {
     operation: 'DeleteItem',
-    key: util.dynamodb.toMapValues({ id: ctx.args.input.id }),
-    condition: conditionOf([ctx.args.condition, { id: { attributeExists: true } }, ctx.stash.ownerCondition]),
+    key: keyOf(ctx.args.input),
+    condition: conditionOf([ctx.args.condition, exists, ctx.stash.ownerCondition]),
   };
 }
 
 export function response(ctx) {
   failOnError(ctx);
-  return ctx.result;
+  return mutationResult(ctx.result);
 }

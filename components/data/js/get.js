@@ -1,7 +1,7 @@
-// Query.get<Model>: the record, if the caller may read every record or owns it.
+// Query.get<Model>: the record, if the caller may read every record or this one.
 export function request(ctx) {
   requireSome(callerOf(ctx), 'get');
-  return { operation: 'GetItem', key: util.dynamodb.toMapValues({ id: ctx.args.id }) };
+  return { operation: 'GetItem', key: keyOf(ctx.args) };
 }
 
 export function response(ctx) {
@@ -10,8 +10,7 @@ export function response(ctx) {
   if (item === null) {
     return null;
   }
-  const who = callerOf(ctx);
-  if (allowsAll(who, 'get') || (allowsOwn(who, 'get') && isCaller(who, item[CONFIG.ownerField]))) {
+  if (allowsItem(callerOf(ctx), 'get', item)) {
     return item;
   }
   util.unauthorized();

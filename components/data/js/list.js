@@ -1,23 +1,15 @@
-// Query.list<Models>: a page of the records the caller may read (all, or only their own), with `filter`.
+// Query.list<Models>: a page of the records the caller may read, with their `filter`; a Query when a custom
+// primary key's partition value is given (and its sort condition, `sortDirection`), else a Scan.
 export function request(ctx) {
   const who = callerOf(ctx);
   requireSome(who, 'list');
-  const filters = [ctx.args.filter];
-  if (!allowsAll(who, 'list')) {
-    filters.push(ownedBy(who));
-  }
-  const scan = { operation: 'Scan', limit: ctx.args.limit ?? 100 };
-  if (ctx.args.nextToken) {
-    scan.nextToken = ctx.args.nextToken;
-  }
-  const filter = filterOf(filters);
-  if (filter !== null) {
-    scan.filter = filter;
-  }
-  return scan;
+  const partition = CONFIG.keys[0];
+  const sort = CONFIG.keys.length > 1 ? CONFIG.keys[1] : null;
+  const value = CONFIG.customKey ? ctx.args[partition] : null;
+  return pageRequest(ctx, null, partition, value, sort, [ctx.args.filter, readFilter(who, 'list')]);
 }
 
 export function response(ctx) {
   failOnError(ctx);
-  return { items: ctx.result.items ?? [], nextToken: ctx.result.nextToken ?? null };
+  return pageOf(ctx);
 }

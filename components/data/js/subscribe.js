@@ -1,4 +1,5 @@
-// Subscription.on<Event><Model>: who may listen; an owner only receives events of their own records.
+// Subscription.on<Event><Model>: who may listen; a caller a dynamic rule lets in only receives events of the
+// records that rule gives them (a subscription filter on the owner or group field).
 export function request(ctx) {
   return { payload: null };
 }
@@ -12,15 +13,30 @@ export function response(ctx) {
     }
     return null;
   }
-  if (!allowsOwn(who, 'listen')) {
+  requireSome(who, 'listen');
+  const alternatives = [];
+  for (const role of rolesFor('listen').filter((r) => !r.static)) {
+    const mine = role.strategy === 'owner' ? claimValues(who, role.claim) : groupsOf(who, role.claim);
+    const asked = ctx.args[role.entity] ?? null;
+    if (asked !== null && mine.indexOf(asked) < 0) {
+      util.unauthorized();
+    }
+    if (role.many) {
+      for (const value of mine) {
+        const condition = {};
+        condition[role.entity] = { contains: value };
+        alternatives.push(condition);
+      }
+    } else if (mine.length > 0) {
+      const condition = {};
+      condition[role.entity] = { in: mine };
+      alternatives.push(condition);
+    }
+  }
+  if (alternatives.length === 0) {
     util.unauthorized();
   }
-  const asked = ctx.args[CONFIG.ownerField] ?? null;
-  if (asked !== null && !isCaller(who, asked)) {
-    util.unauthorized();
-  }
-  const own = {};
-  own[CONFIG.ownerField] = { in: who.owners };
+  const own = alternatives.length === 1 ? alternatives[0] : { or: alternatives };
   extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(filter === null ? own : { and: [filter, own] }));
   return null;
 }

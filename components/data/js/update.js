@@ -1,5 +1,6 @@
 // Second step of Mutation.update<Model>: set the given fields (null removes one, unless it is required),
-// keep the caller's `condition`, require the record to exist and (for an owner) to still be theirs.
+// keep the caller's `condition`, require the record to exist and (when a dynamic rule let the caller in) to
+// still be theirs.
 export function request(ctx) {
   const values = Object.assign({}, ctx.args.input);
   for (const field of CONFIG.required) {
@@ -7,9 +8,12 @@ export function request(ctx) {
       util.error(`${field} is required and cannot be removed`, 'ValidationError');
     }
   }
-  const id = values.id;
-  delete values.id;
-  values.updatedAt = util.time.nowISO8601();
+  for (const field of CONFIG.keys) {
+    delete values[field];
+  }
+  if (values.updatedAt === undefined || values.updatedAt === null) {
+    values.updatedAt = util.time.nowISO8601();
+  }
   values.__typename = CONFIG.model;
   const names = {};
   const given = {};
@@ -32,15 +36,17 @@ export function request(ctx) {
   if (removes.length > 0) {
     expression = `${expression} REMOVE ${removes.join(', ')}`;
   }
+  const exists = {};
+  exists[CONFIG.keys[0]] = { attributeExists: true };
   return {
     operation: 'UpdateItem',
-    key: util.dynamodb.toMapValues({ id }),
+    key: keyOf(ctx.args.input),
     update: { expression, expressionNames: names, expressionValues: util.dynamodb.toMapValues(given) },
-    condition: conditionOf([ctx.args.condition, { id: { attributeExists: true } }, ctx.stash.ownerCondition]),
+    condition: conditionOf([ctx.args.condition, exists, ctx.stash.ownerCondition]),
   };
 }
 
 export function response(ctx) {
   failOnError(ctx);
-  return ctx.result;
+  return mutationResult(ctx.result);
 }

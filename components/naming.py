@@ -1,8 +1,11 @@
 """Resource names: user-written names (groups, buckets, models, role keys) as Pulumi resource-name fragments.
 
+Part of the kernel (beside `errors` and `roles`): the components name resources with it, and the checks
+refuse two names of one kind that would share a fragment (their resources would collide).
+
 Contract: `slug(text)` is a lowercase fragment of letters, digits and dashes (``"x"`` when nothing is left);
 `unique_slugs(names)` gives each name a distinct slug, in order (a colliding or empty slug gets its position
-appended), so that two names never map to one logical resource name.
+appended), for names whose collisions the checks cannot refuse (role keys).
 """
 
 from __future__ import annotations

@@ -1,0 +1,13 @@
+"""The blog app: posts with comments, a status enum, posts by status newest first, and a custom query.
+
+Its definition is backend.yaml (or the stack's ``ampliform:definition``); `ampliform.program.stack` builds it.
+A bad setting or definition stops the program with every problem listed (no traceback in the Pulumi CLI).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ampliform.program.stack import run
+
+run(Path(globals().get("__file__") or "__main__.py").resolve().parent)
