@@ -24,7 +24,7 @@ Contract:
   problems reported with the others, the result in `Settings.auth`.
 - `read_stack_file(project_dir, stack)` loads a stack file into that string form (as the CLI would); a value
   YAML reads as something JSON cannot hold (a date, a set, binary) is an error naming its key, and the
-  file is read by `ampliform.definition.load.read_document` (bounded: alias bombs, FIFOs, huge files).
+  file is read by `ampliform.definition.read.read_document` (bounded: alias bombs, FIFOs, huge files).
   Pure: the running program reads its config with `ampliform.program.stack.settings_from_pulumi`.
 """
 
@@ -42,7 +42,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from ampliform.definition.auth_settings import AUTH_KEYS, AUTH_TEXT_KEYS, AuthSettings, parse_auth_settings
 from ampliform.definition.functions import LogRetention
-from ampliform.definition.load import parse_model, read_document
+from ampliform.definition.load import parse_model
+from ampliform.definition.read import read_document
 from ampliform.errors import DefinitionError, Problem
 
 NAMESPACE = "ampliform"

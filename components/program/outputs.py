@@ -23,7 +23,7 @@ export, a value of the wrong type, or a secret shown as ``[secret]`` anywhere in
 With `complete` (what the CLI passes) the exports must be a whole ampliform stack's: every export the
 program always makes (`PROGRAM_EXPORTS`) and ``buckets`` or ``data``, each one missing named (so ``{}`` is
 an error, not a nearly empty file). `read_stack_outputs` reads a stack-output file
-(`ampliform.definition.load.read_document`: bounded, regular files only). `render_outputs` serialises
+(`ampliform.definition.read.read_document`: bounded, regular files only). `render_outputs` serialises
 the document (`ampliform.program.placeholders` lists the values not known until deployment). Pure: no
 pulumi import.
 """
@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ampliform.definition.load import read_document
+from ampliform.definition.read import read_document
 from ampliform.errors import DefinitionError, Problem
 
 SCHEMA_VERSION = "1.5"

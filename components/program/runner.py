@@ -3,7 +3,7 @@
 Contract: `run_program(stack, project_dir)` reads ``stacks/Pulumi.<stack>.yaml``, checks its settings (a
 `DefinitionError` naming the key otherwise) and the project (a Pulumi.yaml, when there is one, must be a
 YAML mapping with a string `name`; ``__main__.py`` must be a file: `project_name`, `program_file`; every file
-read through `ampliform.definition.load.read_document`, so a directory, FIFO, non-UTF-8 or invalid file is a
+read through `ampliform.definition.read.read_document`, so a directory, FIFO, non-UTF-8 or invalid file is a
 located error), runs ``__main__.py`` under `PreviewMocks` with that config and
 returns ``({"resources": [...], "outputs": {...}}, settings)``: each resource as ``type``, ``name``,
 ``parent`` (the parent's name; None at the top), ``inputs`` (provider names, as the provider would receive
@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ampliform.definition.load import read_document
+from ampliform.definition.read import read_document
 from ampliform.definition.settings import Settings, parse_settings, read_stack_file
 from ampliform.errors import DefinitionError, Problem
 from ampliform.program.placeholders import placeholder
