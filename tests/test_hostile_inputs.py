@@ -336,6 +336,19 @@ def test_a_fifo_as_stack_outputs_is_refused(tmp_path):
                       "is a FIFO")
 
 
+@pytest.mark.parametrize(("name", "text"), [("outputs.json", '{"region": "\\ud800"}'),
+                                           ("outputs.json", '{"auth": {"\\udfff": 1}}'),
+                                           ("backend.yaml", 'storage: {name: "\\ud800"}')])
+def test_an_unpaired_surrogate_is_refused_where_it_is_read(tmp_path, name, text):
+    """Found by the exploring profile: ``"\\ud800"`` is valid JSON, but no UTF-8 file can hold it, so
+    writing amplify_outputs.json raised UnicodeEncodeError."""
+    path = tmp_path / name
+    path.write_text(text)
+    args = (["outputs", "--stack-outputs", str(path), "-o", "-"] if name.endswith(".json")
+            else ["validate", str(path)])
+    assert_user_error(run(*args), "a string holds an unpaired surrogate")
+
+
 def test_stack_outputs_with_a_huge_integer(tmp_path):
     path = tmp_path / "outputs.json"
     path.write_text('{"region": ' + BIG_NUMBER + "}")

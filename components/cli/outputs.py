@@ -43,16 +43,18 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
-        raise DefinitionError(Problem(f"cannot write {path}: {exc.strerror or exc}", "-o", OUTPUT_FIX)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise DefinitionError(Problem(f"cannot write {path}: {reason}", "-o", OUTPUT_FIX)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise DefinitionError(Problem(f"cannot write {path}: {exc.strerror or exc}", "-o", OUTPUT_FIX)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise DefinitionError(Problem(f"cannot write {path}: {reason}", "-o", OUTPUT_FIX)) from None
 
 
 def _mode_for(path: Path) -> int:

@@ -12,7 +12,9 @@ ends in ``.json`` or `as_json`, YAML otherwise) or raises one `DefinitionError` 
 - YAML: SafeLoader only (no Python tags), duplicate and non-scalar keys refused, and aliases may not expand
   the document beyond `MAX_EXPANDED_NODES` values (an "alias bomb" of a few hundred bytes would otherwise
   cost minutes and gigabytes as soon as anything walks it);
-- nesting deeper than Python's recursion limit is an error, not a `RecursionError`.
+- nesting deeper than Python's recursion limit is an error, not a `RecursionError`;
+- every string is Unicode text: an unpaired surrogate (``"\\ud800"``, valid JSON and YAML syntax) is an
+  error, so whatever is read can be written out again.
 `read_text(path, limit, label)` is the first step alone: a regular file's UTF-8 text.
 """
 
@@ -110,10 +112,34 @@ def read_document(path: str | Path, label: str | None = None, as_json: bool = Fa
     text = read_text(path, label=label)
     shown = Path(label) if label else path
     try:
-        return _parse_text(text, shown, as_json)
+        data = _parse_text(text, shown, as_json)
     except RecursionError:
-        raise DefinitionError(Problem("the document is nested too deeply to read", str(path),
+        raise DefinitionError(Problem("the document is nested too deeply to read", str(shown),
                                       "Flatten it: a definition needs only a few levels.")) from None
+    _check_text(data, shown)
+    return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(data: Any, path: Path) -> None:
+    """Every string (key or value) is Unicode text: no unpaired UTF-16 surrogate (a ``\\ud800`` escape, valid
+    JSON and YAML syntax, which nothing can write out again)."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            found = _SURROGATE.search(value)
+            if found:
+                raise DefinitionError(Problem(
+                    f"a string holds an unpaired surrogate (\\u{ord(found.group()):04x}), which is not Unicode text",
+                    str(path), "Remove it: \\uXXXX escapes of UTF-16 surrogates must come in valid pairs."))
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES, label: str | None = None) -> str:
