@@ -43,8 +43,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise DefinitionError(Problem(f"cannot write {path}: {reason}", "-o", OUTPUT_FIX)) from None
+        raise DefinitionError(Problem(f"cannot write {path}: {_reason(exc)}", "-o", OUTPUT_FIX)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -53,8 +52,11 @@ def write_atomically(path: Path, text: str) -> None:
     except (OSError, UnicodeError) as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise DefinitionError(Problem(f"cannot write {path}: {reason}", "-o", OUTPUT_FIX)) from None
+        raise DefinitionError(Problem(f"cannot write {path}: {_reason(exc)}", "-o", OUTPUT_FIX)) from None
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc.strerror) if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 def _mode_for(path: Path) -> int:
