@@ -33,7 +33,7 @@ $(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
 	else echo "npm not found: the differential evaluator test will be skipped"; fi
 
 test: $(STAMP) $(NODE_DEPS)
-	$(VENV)/bin/python -m pytest -n 2 -rs
+	$(VENV)/bin/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
