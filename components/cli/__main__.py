@@ -1,5 +1,5 @@
 """``python -m ampliform.cli``: the same command line as ``ampliform``."""
 
-from ampliform.cli import main
+from ampliform.cli import run
 
-main()
+run()

@@ -129,7 +129,9 @@ class Auth(pulumi.ComponentResource):
     identity_providers: dict[str, aws.cognito.IdentityProvider]
     domain: aws.cognito.UserPoolDomain | None
     sms_role: aws.iam.Role | None
-    trigger_permissions: dict[str, aws.lambda_.Permission]
+    trigger_permissions: dict[str, pulumi.CustomResource]
+    """Per trigger function, its ``aws.lambda_.Permission`` (typed loosely: pulumi evaluates a component's
+    annotations when it registers, and naming the Lambda module here would import it for every app)."""
 
     def __init__(self, name: str, args: AuthArgs | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ampliform:index:Auth", name, None, opts)
@@ -155,7 +157,7 @@ class Auth(pulumi.ComponentResource):
         self.guest_role = self._role(name, ROLE_GUEST, "unauthenticated", child) if args.guest_access else None
         self._create_groups(name, child)
         self._attach_roles(name, child)
-        self.trigger_permissions: dict[str, aws.lambda_.Permission] = {}
+        self.trigger_permissions = {}
         self.access_policies: list[pulumi.CustomResource] = []
         self.policies = PolicyOwner(self.roles, args.policy_limits)
         if args.functions:
