@@ -178,3 +178,15 @@ def test_validate_prints_the_verdict_first_then_buckets_and_budgets():
 def test_bucket_arn_for_unknown_bucket_is_a_user_error():
     result = run("compile", TUTORIAL, "--bucket-arn", "other=arn:aws:s3:::x")
     assert result.exit_code == 2 and "unknown bucket 'other'" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "at"), [
+    (["preview", "--project-dir", "README.md"], "'--project-dir'"),
+    (["explain", "backend.yaml", "get", "x"], "'--as'"),
+    (["validate", "--max-managed-policies", "99"], "'--max-managed-policies'"),
+])
+def test_usage_errors_are_user_errors_in_the_same_form(args, at):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert f"  at: {at}" in result.stderr and "  fix: See `ampliform " in result.stderr

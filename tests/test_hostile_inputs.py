@@ -417,3 +417,17 @@ def test_explain_offers_guest_only_when_there_is_a_guest_role(tmp_path):
     result = run("explain", str(with_guest), "--as", "guest", "get", "a/x")
     assert result.exit_code == 0 and result.stdout.startswith("ALLOW")
     assert "guest" in assert_user_error(run("explain", str(with_guest), "--as", "nobody", "get", "a/x"))
+
+
+@pytest.mark.parametrize(("definition", "at"), [
+    ({"storage": {"name": "myBucket\n"}}, "storage.name"),
+    ({"auth": {"groups": ["admin\n"]}, "storage": {"name": "files"}}, "auth.groups[0]"),
+    ({"data": {"models": {"Post\n": {"authorization": [{"allow": "owner"}]}}}}, 'data.models["Post\\n"]'),
+])
+def test_a_trailing_newline_never_passes_a_name_check(definition, at):
+    """Every name pattern is matched in full: `$` alone would let a trailing newline through."""
+    from ampliform.definition.load import parse_definition
+    from ampliform.plan.check import definition_problems
+
+    problems = definition_problems(parse_definition(definition))
+    assert any(p.location == at for p in problems), [p.render() for p in problems]

@@ -36,7 +36,7 @@ def _bucket_problems(buckets: Sequence[BucketSpec], location: Location) -> list[
     problems, seen = [], set()
     for i, bucket in enumerate(buckets):
         at = where(*location(i), "name")
-        if not NAME_PATTERN.match(bucket.name):
+        if not NAME_PATTERN.fullmatch(bucket.name):
             problems.append(Problem(
                 f"Resource name contains invalid characters, found {bucket.name}", at,
                 "Update name to use only alphanumeric characters, dashes, underscores and spaces. "

@@ -65,7 +65,7 @@ def attribute_problems(auth: AuthSpec) -> list[Problem]:
         model: type[BaseModel] = CustomAttribute if name.startswith("custom:") else StandardAttribute
         if name.startswith("custom:"):
             customs += 1
-            if not CUSTOM_NAME.match(name.removeprefix("custom:")):
+            if not CUSTOM_NAME.fullmatch(name.removeprefix("custom:")):
                 problems.append(Problem(f"invalid custom attribute name {name!r}", where(*at),
                                         "Use custom:<name> with 1 to 20 letters, digits or _ . : - (Cognito's "
                                         "limit)."))

@@ -54,7 +54,7 @@ def _group_problems(auth: AuthSpec) -> list[Problem]:
     slugs: dict[str, str] = {}
     for i, group in enumerate(auth.groups):
         at = where("auth", "groups", i)
-        if not GROUP_PATTERN.match(group):
+        if not GROUP_PATTERN.fullmatch(group):
             problems.append(Problem(f"Group name {group!r} is not a valid Cognito group name.", at,
                                     "Use 1 to 128 characters without spaces or control characters."))
         if group in seen:
@@ -170,7 +170,7 @@ def _credentials_here(provider: object, at: tuple[str | int, ...], setting: str)
 
 def _name_problems(name: str, at: tuple[str | int, ...], seen: dict[str, tuple[str | int, ...]]) -> list[Problem]:
     problems = []
-    if not PROVIDER_NAME.match(name) or name.lower() in RESERVED_PROVIDER_NAMES:
+    if not PROVIDER_NAME.fullmatch(name) or name.lower() in RESERVED_PROVIDER_NAMES:
         problems.append(Problem(f"invalid identity provider name {name!r}", where(*at, "name"),
                                 "Use 3 to 32 characters without spaces, not starting or ending with _, and not "
                                 "Cognito, Google, Facebook, LoginWithAmazon or SignInWithApple."))
@@ -219,7 +219,7 @@ def _sender_problems(auth: AuthSpec) -> list[Problem]:
     at = ("auth", "senders", "email")
     return [Problem(f"{key} {getattr(sender, key)!r} is not an email address", where(*at, key),
                     "Write an address such as no-reply@example.com (an identity verified in Amazon SES).")
-            for key in ("from_email", "reply_to") if getattr(sender, key) and not EMAIL.match(getattr(sender, key))]
+            for key in ("from_email", "reply_to") if getattr(sender, key) and not EMAIL.fullmatch(getattr(sender, key))]
 
 
 def _trigger_and_access_problems(auth: AuthSpec) -> list[Problem]:

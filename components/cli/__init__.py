@@ -23,7 +23,7 @@ from ampliform.cli.preview import preview_command
 from ampliform.cli.validate import validate
 
 
-@click.group(cls=UserErrorBoundary)
+@click.group(cls=UserErrorBoundary, name="ampliform")
 @click.version_option(package_name="ampliform")
 def main() -> None:
     """ampliform: Amplify-Gen-2-style backends (Auth, Data, Storage) as Pulumi components."""

@@ -2,11 +2,11 @@
 
 Contract (DESIGN.md, "CLI contract"): people get short, aligned text on stdout with the decision first;
 `--json` (and the `compile` / `outputs` documents) give JSON on stdout, sorted and indented. Messages go to
-stderr. `UserErrorBoundary` is the click group class of `ampliform`: a `DefinitionError` anywhere in a
-command prints every problem as ``error: <message>`` with its ``at:`` and ``fix:`` lines to stderr and exits 2,
-with nothing on stdout. Anything else is a bug and keeps its traceback. Colour only on a terminal, and never
-when ``NO_COLOR`` is set (https://no-color.org).
-"""
+stderr. `UserErrorBoundary` is the click group class of `ampliform`: a `DefinitionError` anywhere in a command
+prints every problem as ``error: <message>`` with its ``at:`` and ``fix:`` lines to stderr and exits 2, with
+nothing on stdout; so does a command's usage error (a bad option value, a missing argument). Anything else is
+a bug and keeps its traceback. Colour only on a terminal, and never when ``NO_COLOR`` is set
+(https://no-color.org)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from ampliform.errors import DefinitionError
+from ampliform.errors import DefinitionError, Problem
 
 
 class UserErrorBoundary(click.Group):
@@ -30,6 +30,13 @@ class UserErrorBoundary(click.Group):
         except DefinitionError as error:
             for problem in error.problems:
                 click.echo(problem.render(), err=True, color=False)
+            ctx.exit(2)
+        except click.UsageError as error:  # a command's arguments: the same form as every other user error
+            command = error.ctx.command_path if error.ctx is not None else ctx.command_path
+            param = getattr(error, "param", None)
+            at = param.get_error_hint(error.ctx) if param is not None and error.ctx is not None else command
+            click.echo(Problem(error.format_message(), at, f"See `{command} --help`.").render(), err=True,
+                       color=False)
             ctx.exit(2)
 
 

@@ -124,7 +124,7 @@ def _name_problems(spec: DataSpec) -> list[Problem]:
     for kind, names in (("enums", spec.enums), ("custom_types", spec.custom_types), ("models", spec.models)):
         for name in names:
             at = where("data", kind, name)
-            if not NAME.match(name):
+            if not NAME.fullmatch(name):
                 problems.append(Problem(f"{kind[:-1].replace('_', ' ')} name {name!r} is not a valid GraphQL type name",
                                         at, "Start with a letter; use only letters, digits and underscores "
                                         "(e.g. Post)."))

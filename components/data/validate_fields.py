@@ -101,7 +101,7 @@ def enum_problems(name: str, values: tuple[str, ...], at: tuple[str | int, ...])
                         "Write each value as one word, e.g. IN_REVIEW.")]
     problems = [Problem(f"enum value {v!r} is not a valid GraphQL name", where(*at, i),
                         "Start with a letter or _; use only letters, digits and underscores.")
-                for i, v in enumerate(values) if not NAME.match(v) or v in ("true", "false", "null")]
+                for i, v in enumerate(values) if not NAME.fullmatch(v) or v in ("true", "false", "null")]
     problems += [Problem(f"enum value {v!r} is listed twice", where(*at, i), "List each value once.")
                  for i, v in enumerate(values) if v in values[:i]]
     return problems
@@ -137,7 +137,7 @@ def field_problems(owner: str, name: str, spec: FieldSpec, at: tuple[str | int, 
 
 
 def _name_problems(name: str, spec: FieldSpec, at: tuple[str | int, ...], scope: str) -> list[Problem]:
-    if not NAME.match(name) or name.startswith("__"):
+    if not NAME.fullmatch(name) or name.startswith("__"):
         return [Problem(f"field name {name!r} is not a valid GraphQL field name", where(*at),
                         "Start with a letter; use only letters, digits and underscores.")]
     if scope == "model" and name in FILTER_OPERATORS:

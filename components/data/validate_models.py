@@ -165,7 +165,7 @@ def _index_problems(name: str, spec: ModelSpec, data: DataSpec, base: tuple[str,
     for i, index_spec in enumerate(spec.secondary_indexes):
         at: tuple[str | int, ...] = (*base, "secondary_indexes", i)
         index = _index(name, index_spec)
-        if index_spec.name is not None and not INDEX_NAME.match(index_spec.name):
+        if index_spec.name is not None and not INDEX_NAME.fullmatch(index_spec.name):
             problems.append(Problem("The indexName is invalid. It should be between 3 and 255 characters. Only A–Z, "
                                     "a–z, 0–9, underscore characters, hyphens, and periods allowed.",
                                     where(*at, "name"),

@@ -25,7 +25,7 @@ def operation_problems(kind: str, name: str, spec: OperationSpec, data: DataSpec
     """Every problem of one custom operation (see the module docstring)."""
     at = ("data", kind, name)
     type_name = TYPE_OF_KIND[kind]
-    if not NAME.match(name) or name.startswith("__"):
+    if not NAME.fullmatch(name) or name.startswith("__"):
         return [Problem(f"operation name {name!r} is not a valid GraphQL field name", where(*at),
                         "Start with a letter; use only letters, digits and underscores.")]
     types = TypeNames(frozenset(data.enums), frozenset(data.custom_types), frozenset(data.models))

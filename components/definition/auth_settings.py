@@ -111,7 +111,7 @@ def parse_auth_settings(raw: Mapping[str, Any], secret_keys: Collection[str], at
                                 "Use 1 to 63 lower-case letters, digits and hyphens (not first or last), "
                                 "without the words aws, amazon or cognito."))
     reason = config.mfaOffReason if config else None
-    if reason is not None and not _TAG_TEXT.match(reason):
+    if reason is not None and not _TAG_TEXT.fullmatch(reason):
         problems.append(Problem("`ampliform:mfaOffReason` must be 1 to 256 letters, digits, spaces or _ . : / = + - @",
                                 f"{at}{NAMESPACE}:mfaOffReason", "Write a short sentence, e.g. \"internal tool, "
                                 "SSO enforces MFA\"."))
@@ -215,4 +215,4 @@ def _url_problems(url: str, env: str, location: str) -> list[Problem]:
 
 
 def _domain_prefix_ok(prefix: str) -> bool:
-    return bool(_DOMAIN_PREFIX.match(prefix)) and not any(w in prefix for w in ("aws", "amazon", "cognito"))
+    return bool(_DOMAIN_PREFIX.fullmatch(prefix)) and not any(w in prefix for w in ("aws", "amazon", "cognito"))

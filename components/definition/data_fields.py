@@ -144,7 +144,7 @@ class FieldSpec(StrictModel):
         text = self.type if self.kind == "type" else self.ref if self.kind == "ref" else None
         if text is None:
             return Shape(self.kind, required=bool(self.required))
-        match = _GRAMMAR.match(text)
+        match = _GRAMMAR.fullmatch(text)
         if match is None:
             return Shape(text, valid=False)
         base, first, brackets, last = match.group(1), bool(match.group(2)), match.group(3), bool(match.group(4))

@@ -104,12 +104,13 @@ MAX_EXPANDED_NODES = 100_000
 """The most values a YAML document may stand for once its aliases are expanded."""
 
 
-def read_document(path: str | Path, label: str | None = None, as_json: bool = False) -> Any:
-    """Parse a YAML or JSON file (JSON when it ends in ``.json`` or `as_json`) into plain data, or raise a
-    `DefinitionError` naming the file and line (as `label`, e.g. the path relative to the project, when
-    given)."""
+def read_document(path: str | Path, label: str | None = None, as_json: bool = False,
+                  limit: int = MAX_FILE_BYTES) -> Any:
+    """Parse a YAML or JSON file (JSON when it ends in ``.json`` or `as_json`) of at most `limit` bytes into
+    plain data, or raise a `DefinitionError` naming the file and line (as `label`, e.g. the path relative to
+    the project, when given)."""
     path = Path(path)
-    text = read_text(path, label=label)
+    text = read_text(path, limit, label=label)
     shown = Path(label) if label else path
     try:
         data = _parse_text(text, shown, as_json)

@@ -102,7 +102,7 @@ def _name_problems(definition: Definition) -> list[Problem]:
     slugs: dict[str, str] = {}
     for name in definition.functions:
         at = where("functions", name)
-        if not NAME.match(name):
+        if not NAME.fullmatch(name):
             problems.append(Problem(f"invalid function name {name!r}", at, "Start with a letter; use letters, "
                                     "digits, - and _ (64 characters at most), e.g. thumbnailer."))
         other = slugs.setdefault(slug(name), name)
@@ -118,7 +118,7 @@ def spec_problems(definition: Definition, name: str, spec: FunctionSpec, root: P
     generated = {bucket_env_name(b.name) for b in definition.buckets} | {secret_env_name(s) for s in spec.secrets}
     for key in spec.environment:
         at = where("functions", name, "environment", key)
-        if not ENV_NAME.match(key):
+        if not ENV_NAME.fullmatch(key):
             problems.append(Problem(f"invalid environment variable name {key!r}", at,
                                     "Start with a letter; use letters, digits and _ (two characters at least)."))
         elif key in RESERVED_ENV:
@@ -129,7 +129,7 @@ def spec_problems(definition: Definition, name: str, spec: FunctionSpec, root: P
     seen: set[str] = set()
     for i, secret in enumerate(spec.secrets):
         at = where("functions", name, "secrets", i)
-        if not SECRET.match(secret):
+        if not SECRET.fullmatch(secret):
             problems.append(Problem(f"invalid secret name {secret!r}", at, "Use a letter, then letters, digits or "
                                     "underscores (64 at most), e.g. SERVICE_TOKEN."))
         if secret in seen:
@@ -153,12 +153,12 @@ def handler_problems(name: str, spec: FunctionSpec, root: Path | None) -> list[P
     file, function = split_handler(spec.handler)
     entry = entry_of(spec)
     problems = []
-    if not IDENTIFIER.match(function):
+    if not IDENTIFIER.fullmatch(function):
         problems.append(Problem(f"invalid entry point {function!r}", at, "Name a function: `handler.py:main`."))
     if entry.language is None:
         return [*problems, Problem(f"handler {file!r} is not a .py, .mjs or .js file", at,
                                    "Point at a Python module (handler.py) or a Node.js module (handler.mjs).")]
-    if not IDENTIFIER.match(entry.module):
+    if not IDENTIFIER.fullmatch(entry.module):
         problems.append(Problem(f"handler module name {entry.module!r} cannot be imported", at,
                                 "Name the file with letters, digits and _ only, e.g. handler.py."))
     if spec.runtime is not None and runtime_language(spec.runtime) != entry.language:

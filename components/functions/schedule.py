@@ -33,11 +33,11 @@ def schedule_expression(text: str) -> tuple[str | None, tuple[str, str] | None]:
     text = text.strip()
     if text in _EVERY_NAMED:
         return _EVERY_NAMED[text], None
-    every = _EVERY.match(text)
+    every = _EVERY.fullmatch(text)
     if every:
         count, unit = int(every.group(1)), {"m": "minute", "h": "hour"}[every.group(2)]
         return _rate(count, unit, text)
-    rate = _RATE.match(text)
+    rate = _RATE.fullmatch(text)
     if rate:
         count, unit = int(rate.group(1)), rate.group(2).rstrip("s")
         expected = _rate(count, unit, text)
@@ -45,7 +45,7 @@ def schedule_expression(text: str) -> tuple[str | None, tuple[str, str] | None]:
             return None, (f"invalid schedule {text!r}: write {expected[0]!r}",
                           "Scheduler wants the singular unit for 1 and the plural otherwise.")
         return expected
-    cron = _CRON.match(text)
+    cron = _CRON.fullmatch(text)
     if cron:
         return _cron(cron.group(1), text)
     return None, (f"invalid schedule {text!r}", f"Write a schedule such as {EXAMPLES}.")
@@ -59,7 +59,7 @@ def _rate(count: int, unit: str, text: str) -> tuple[str | None, tuple[str, str]
 
 def _cron(fields_text: str, text: str) -> tuple[str | None, tuple[str, str] | None]:
     fields = fields_text.split()
-    if len(fields) != 6 or not all(_FIELD.match(f) for f in fields):
+    if len(fields) != 6 or not all(_FIELD.fullmatch(f) for f in fields):
         return None, (f"invalid schedule {text!r}: a cron expression has six fields",
                       "Write cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 3 * * ? *).")
     if "?" not in (fields[2], fields[4]) or fields[2] == fields[4] == "?":

@@ -86,7 +86,7 @@ def filter_problems(trigger: PlannedTrigger) -> list[Problem]:
             problems.append(Problem(f"S3 filters have no wildcards: {kind} {value!r}", at,
                                     f"Write the literal {kind} keys start or end with, e.g. prefix: uploads/, "
                                     "suffix: .jpg."))
-        elif not _SAFE.match(value):
+        elif not _SAFE.fullmatch(value):
             problems.append(Problem(f"{kind} {value!r} has characters S3 filters take only URL-encoded", at,
                                     "Use letters, digits and ! - _ . ' ( ) /, or URL-encode the others (a space "
                                     "as +)."))

@@ -16,11 +16,14 @@ from ampliform.definition.load import read_document
 from ampliform.errors import DefinitionError, Problem
 
 FIX = "Write it with `pulumi stack export --stack <stack> --file <file>`."
+MAX_STATE_BYTES = 512 * 1024 * 1024
+"""The largest state file read: an export holds every resource's inputs and outputs (a large app's is tens of
+megabytes), far more than the definitions and settings files the default limit is for."""
 
 
 def read_state(path: str | Path) -> list[dict[str, Any]]:
     """The resources of a ``pulumi stack export`` file (see the module docstring)."""
-    document = read_document(Path(path), as_json=True)
+    document = read_document(Path(path), as_json=True, limit=MAX_STATE_BYTES)
     deployment = document.get("deployment") if isinstance(document, dict) else None
     if not isinstance(deployment, dict) or not isinstance(document.get("version"), int):
         raise DefinitionError(Problem(f"{path} is not a `pulumi stack export` document", str(path), FIX))
