@@ -1,7 +1,7 @@
 """The ampliform-security rules for sign-in: OAuth flows, prod redirect URLs, prod MFA, the SMS role's trust.
 
 Contract: pure checks in the form of `policies.py`'s (resource checks take ``(resource_type, props, name)``
-and return messages; the stack check takes `StackRecord`s and returns ``(message, urn)`` pairs); unknown
+and return messages; the stack check takes `StackResource`s and returns ``(message, urn)`` pairs); unknown
 values never fail a check by themselves.
 
 - `check_no_implicit_flow`: a user-pool client allows no ``implicit`` OAuth flow (tokens in the URL
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from iam_documents import (
@@ -36,6 +35,7 @@ from iam_documents import (
     plain,
     statements,
 )
+from stack_records import StackResource
 
 USER_POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
@@ -99,19 +99,7 @@ def sms_publish_only(statement: Mapping[str, Any], document: Any) -> bool:
                and ALL_TOPICS in as_list(st.get("Resource")) for _, st in statements(document))
 
 
-@dataclass(frozen=True)
-class StackRecord:
-    """One resource of a stack, as the redirect check sees it."""
-
-    type: str
-    name: str
-    props: Mapping[str, Any]
-    urn: str | None = None
-    user_pool_refs: tuple[str, ...] = ()
-    """URNs or names of the resources ``userPoolId`` was computed from (property dependencies)."""
-
-
-def _pool_of(client: StackRecord, pools: Sequence[StackRecord]) -> StackRecord | None:
+def _pool_of(client: StackResource, pools: Sequence[StackResource]) -> StackResource | None:
     value = plain(client.props).get("userPoolId")
     for pool in pools:
         if pool.name in client.user_pool_refs or (pool.urn and pool.urn in client.user_pool_refs):
@@ -123,7 +111,7 @@ def _pool_of(client: StackRecord, pools: Sequence[StackRecord]) -> StackRecord |
     return None
 
 
-def check_prod_redirects(resources: Sequence[StackRecord]) -> list[tuple[str, str | None]]:
+def check_prod_redirects(resources: Sequence[StackResource]) -> list[tuple[str, str | None]]:
     """Redirect URLs of clients of prod user pools are https, localhost excepted (see the module docstring)."""
     pools = [r for r in resources if r.type == USER_POOL]
     problems: list[tuple[str, str | None]] = []

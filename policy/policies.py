@@ -24,11 +24,9 @@ Contract:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from cognito_rules import (
-    StackRecord,
     check_no_implicit_flow,
     check_prod_mfa,
     check_prod_redirects,
@@ -56,6 +54,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from stack_records import StackResource
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -219,21 +218,6 @@ def check_no_inline_policies(resource_type: str, props: Mapping[str, Any], name:
 # --- rule 2 (stack): every bucket has its public access block, encryption and TLS-only policy ----------
 
 
-@dataclass(frozen=True)
-class StackResource:
-    """One resource of a stack, as the bucket-baseline check sees it."""
-
-    type: str
-    name: str
-    props: Mapping[str, Any]
-    urn: str | None = None
-    bucket_refs: tuple[str, ...] = ()
-    """URNs or names of the resources the ``bucket`` property was computed from (pulumi-policy's
-    property dependencies); how a side resource finds its bucket while the bucket's id is unknown."""
-    user_pool_refs: tuple[str, ...] = ()
-    """The same for ``userPoolId`` (how a user-pool client finds its pool)."""
-
-
 def check_bucket_baseline(resources: Sequence[StackResource]) -> list[tuple[str, str | None]]:
     """Each bucket has a public access block with all four flags true, a server-side encryption
     configuration, and a bucket policy denying requests without TLS on the bucket and its objects.
@@ -341,7 +325,7 @@ StackCheck = Callable[[Sequence[StackResource]], list[tuple[str, str | None]]]
 
 
 def _redirects(resources: Sequence[StackResource]) -> list[tuple[str, str | None]]:
-    return check_prod_redirects([StackRecord(r.type, r.name, r.props, r.urn, r.user_pool_refs) for r in resources])
+    return check_prod_redirects(resources)
 
 
 STACK_CHECKS: dict[str, tuple[StackCheck, str]] = {

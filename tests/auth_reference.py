@@ -68,9 +68,9 @@ def storage_of(case_input: dict[str, Any]) -> dict[str, Any]:
     return {"name": case_input["name"], "access": access}
 
 
-def definition_of(case_input: dict[str, Any], with_functions: bool = False) -> dict[str, Any]:
-    """The reference's backend as an ampliform definition (data form). Without `with_functions`, the
-    triggers and the functions' access are left out."""
+def without_credentials(case_input: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a reference's `defineAuth` props without what ampliform keeps in stack settings: callback and
+    logout URLs, the domain prefix, and every provider credential."""
     auth = json.loads(json.dumps(case_input.get("auth", {})))
     external = auth.get("loginWith", {}).get("externalProviders")
     if external:
@@ -81,6 +81,13 @@ def definition_of(case_input: dict[str, Any], with_functions: bool = False) -> d
                 (external.get(key) or {}).pop(field, None)
         for oidc in external.get("oidc", []):
             oidc.pop("clientId"), oidc.pop("clientSecret")
+    return auth
+
+
+def definition_of(case_input: dict[str, Any], with_functions: bool = False) -> dict[str, Any]:
+    """The reference's backend as an ampliform definition (data form). Without `with_functions`, the
+    triggers and the functions' access are left out."""
+    auth = without_credentials(case_input)
     if not with_functions:
         auth.pop("triggers", None), auth.pop("access", None)
     access = auth.pop("access", None)

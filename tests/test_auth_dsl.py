@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from auth_reference import CASES, FIELDS, definition_of, reference
+from auth_reference import CASES, definition_of, reference, without_credentials
 
 from ampliform.auth.plan import plan_auth
 from ampliform.definition.dsl import define_auth, define_backend, define_storage
@@ -28,16 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def amplify_props(case_input: dict[str, Any]) -> dict[str, Any]:
     """A reference's `defineAuth` props as a Python program would pass them (credentials and URLs aside)."""
-    props = json.loads(json.dumps(case_input.get("auth", {})))
-    external = props.get("loginWith", {}).get("externalProviders")
-    if external:
-        for key in ("callbackUrls", "logoutUrls", "domainPrefix"):
-            external.pop(key, None)
-        for key, fields in FIELDS.items():
-            for field in fields:
-                (external.get(key) or {}).pop(field, None)
-        for oidc in external.get("oidc", []):
-            oidc.pop("clientId"), oidc.pop("clientSecret")
+    props = without_credentials(case_input)
     access = props.pop("access", None)
     out = {re.sub(r"(?<=[a-z])([A-Z])", lambda m: "_" + m.group(1).lower(), k): v for k, v in props.items()}
     if access is not None:
