@@ -47,7 +47,10 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench.py
 	$(VENV)/bin/python benchmarks/preview_bench.py
+	$(VENV)/bin/python benchmarks/preview_bench.py --app large
 	$(VENV)/bin/python benchmarks/preview_bench.py --project-dir examples/photo-sharing
+	$(VENV)/bin/python benchmarks/preview_bench.py --project-dir examples/blog
+	$(VENV)/bin/python benchmarks/data_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache tests/node/node_modules

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ampliform.access import compile_definition  # noqa: E402
+from ampliform.plan.backend import compile_definition, plan_backend  # noqa: E402
 from ampliform.definition.load import parse_definition  # noqa: E402
 from ampliform.iam.budget import Limits  # noqa: E402
 
@@ -77,7 +77,6 @@ def signed_in_map(n: int) -> dict:
 
 
 def budget_numbers() -> None:
-    from ampliform.access.compile import compile_backend
     from ampliform.errors import DefinitionError
 
     arn = {"BUCKET": "arn:aws:s3:::BUCKET"}
@@ -85,8 +84,8 @@ def budget_numbers() -> None:
     for name, make in (("signed-in rwd", signed_in_map), ("mixed map", generate_map)):
         for n in (10, 100, 500):
             definition = parse_definition(make(n))
-            ours = compile_backend(definition, arn, limits=Limits(managed_quota=20))
-            amplify = compile_backend(definition, arn, compat=True, limits=Limits(inline=10**9))
+            ours = plan_backend(definition, arn, limits=Limits(managed_quota=20))
+            amplify = plan_backend(definition, arn, limits=Limits(inline=10**9, compat=True))
             a = _role_chars(ours, "authenticated")
             b = _role_chars(amplify, "authenticated")
             print(f"  {name:<14} {n:>4} paths  ampliform {a:>7} ({a / n:6.1f}/path)  amplify {b:>7} "
@@ -94,7 +93,7 @@ def budget_numbers() -> None:
 
     def fits(n: int, quota: int) -> bool:
         try:
-            compile_backend(parse_definition(signed_in_map(n)), limits=Limits(managed_quota=quota))
+            plan_backend(parse_definition(signed_in_map(n)), limits=Limits(managed_quota=quota))
             return True
         except DefinitionError:
             return False
@@ -109,7 +108,7 @@ def budget_numbers() -> None:
 
 
 def _role_chars(backend, role: str) -> int:
-    from ampliform.iam.budget import size_of
+    from ampliform.iam.document import size_of
 
     return sum(size_of(d) for bucket in backend.buckets.values() for d in bucket.roles.get(role, []))
 
