@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ampliform.plan.backend import compile_definition, plan_backend  # noqa: E402
 from ampliform.definition.load import parse_definition  # noqa: E402
 from ampliform.iam.budget import Limits  # noqa: E402
+from ampliform.plan.backend import compile_definition, plan_backend  # noqa: E402
 
 UNLIMITED = Limits(inline=10**9, managed=10**9)
 
