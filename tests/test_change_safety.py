@@ -206,3 +206,34 @@ def test_diff_says_a_sign_in_attribute_change_replaces_the_user_pool():
     assert "usernameAttributes" in found.describe()
     same = parse_definition({"auth": {"login_with": {"email": True}}, "storage": {"name": "files"}})
     assert between_definitions(old, same) == []
+
+
+def _posts(indexes=None, identifier=None) -> dict:
+    post = {"fields": {"title": "string!", "status": "string!", "createdAt": "datetime"},
+            "authorization": [{"allow": "owner"}]}
+    if indexes is not None:
+        post["secondary_indexes"] = indexes
+    if identifier is not None:
+        post["identifier"] = identifier
+    return {"data": {"models": {"Post": post}}}
+
+
+def test_diff_says_an_index_change_is_made_in_place_and_a_key_change_replaces_the_table(tmp_path):
+    by_status = [{"partition": "status", "sort": ["createdAt"], "query_field": "listByStatus"}]
+    files = {}
+    for name, data in (("plain", _posts()), ("indexed", _posts(by_status)), ("keyed", _posts(by_status, ["title"]))):
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(json.dumps(data))
+    added = CliRunner().invoke(main, ["diff", str(files["plain"]), str(files["indexed"]), "--exit-code"])
+    assert added.exit_code == 1
+    assert "in place (every item is kept):" in added.stdout
+    assert "table of Post: index postsByStatusAndCreatedAt added (built in place; no item is lost)" in added.stdout
+    assert "DATA LOSS" not in added.stdout
+    removed = json.loads(CliRunner().invoke(main, ["diff", str(files["indexed"]), str(files["plain"]),
+                                                   "--json"]).stdout)
+    assert removed["destroyed"] == [] and removed["updated_in_place"] == [
+        "table of Post: index postsByStatusAndCreatedAt removed (in place; no item is lost)"]
+    rekeyed = CliRunner().invoke(main, ["diff", str(files["indexed"]), str(files["keyed"])])
+    assert "DATA LOSS: the change would delete or replace" in rekeyed.stdout
+    assert ("Table Post would be replaced, losing every item in the table (the table's partition key changes "
+            "from id to title, which DynamoDB cannot change in place)") in rekeyed.stdout

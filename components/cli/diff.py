@@ -37,12 +37,15 @@ def render(result: BackendDiff, old: str, new: str) -> str:
         return f"{verdict('unchanged')}  no access changes from {old} to {new}"
     counts = [(len(result.destroyed), "data-bearing resource{} destroyed"),
               (len(result.storage), "storage access change{}"), (len(result.data), "data access change{}"),
-              (len(result.groups), "group change{}"), (1 if result.guest_identities else 0, "guest identity change{}")]
+              (len(result.groups), "group change{}"), (1 if result.guest_identities else 0, "guest identity change{}"),
+              (len(result.in_place), "table change{} made in place")]
     summary = ", ".join(f"{n} {what.format('s' if n != 1 else '')}" for n, what in counts if n)
     lines = [f"{verdict('changed')}  {summary} from {old} to {new}"]
     if result.destroyed:
-        lines += ["", "DATA LOSS: the change would delete (every item or object in it is lost):"]
+        lines += ["", "DATA LOSS: the change would delete or replace (every item, object or user in it is lost):"]
         lines += [f"  {d.describe()}" for d in result.destroyed]
+    if result.in_place:
+        lines += ["", "in place (every item is kept):", *(f"  {change}" for change in result.in_place)]
     if result.guest_identities:
         before, after = result.guest_identities
         lines += ["", f"guest identities: {'on' if before else 'off'} -> {'on' if after else 'off'} "

@@ -25,7 +25,7 @@ label), with `get`/`list`/`write`/`delete` gained and lost, sorted. Pure: no pul
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from ampliform.plan.contributions import DATA_API
 from ampliform.review.data_access import DataChange, data_changes, data_matrix
 from ampliform.review.explain import deciding_path
 from ampliform.review.probes import OWN_IDENTITY, Probe, probes
-from ampliform.review.safety import Destruction, between_definitions
+from ampliform.review.safety import Destruction, between_definitions, updated_in_place
 from ampliform.roles import ROLE_AUTHENTICATED, ROLE_GUEST, group_role
 
 OWN_FOLDER = "own folder"
@@ -147,16 +147,20 @@ class BackendDiff:
     """(before, after) when guest identities are turned on or off; None when unchanged."""
     groups: list[GroupChange]
     destroyed: list[Destruction]
+    in_place: list[str] = field(default_factory=list)
+    """Table changes made in place, keeping every item (secondary indexes added or removed)."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.storage or self.data or self.guest_identities or self.groups or self.destroyed)
+        return bool(self.storage or self.data or self.guest_identities or self.groups or self.destroyed
+                    or self.in_place)
 
     def to_json(self) -> dict[str, Any]:
         guest = self.guest_identities
         return {"changes": [c.to_json() for c in self.storage], "data": [c.to_json() for c in self.data],
                 "guest_identities": None if guest is None else {"before": guest[0], "after": guest[1]},
-                "groups": [g.to_json() for g in self.groups], "destroyed": [d.to_json() for d in self.destroyed]}
+                "groups": [g.to_json() for g in self.groups], "destroyed": [d.to_json() for d in self.destroyed],
+                "updated_in_place": list(self.in_place)}
 
 
 def backend_diff(old_plan: BackendPlan, new_plan: BackendPlan) -> BackendDiff:
@@ -171,7 +175,8 @@ def backend_diff(old_plan: BackendPlan, new_plan: BackendPlan) -> BackendDiff:
     groups = [GroupChange(g, old_rank.get(g), new_rank.get(g)) for g in dict.fromkeys([*old_rank, *new_rank])
               if old_rank.get(g) != new_rank.get(g)]
     return BackendDiff(storage_changes(old_plan, new_plan), data_changes(before, after),
-                       guest if guest[0] != guest[1] else None, groups, between_definitions(old, new))
+                       guest if guest[0] != guest[1] else None, groups, between_definitions(old, new),
+                       updated_in_place(old, new))
 
 
 def _side(compiled: CompiledBucket | None, access: AccessMap) -> _Side:

@@ -10,7 +10,9 @@ Contract:
 - `between_definitions(old, new)`: the same for two definitions, by what they declare: a bucket or a model
   that is gone (and not taken over through `renamed_from`), a user group that is gone, and the user pool
   when its sign-in or schema attributes change (`ampliform.auth.attributes.replacement_inputs`: Cognito
-  fixes them at creation). Table key changes are found against the state, where the inputs are known.
+  fixes them at creation), and a model's table when its key changes (`ampliform.data.tables`).
+  `updated_in_place(old, new)` lists the table changes DynamoDB makes in place (secondary indexes added or
+  removed): said, but no data is lost.
 Each finding is a `Destruction` (``delete`` / ``replace``, the resource, what is lost when it bears data, why);
 results are sorted: data-bearing first, then by URN. Pure.
 """
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ampliform.auth.attributes import replacement_inputs
+from ampliform.data.model import resolve
+from ampliform.data.tables import TableLayout, table_layout
 from ampliform.definition.model import Definition
 from ampliform.review.replacements import DATA_BEARING, replacing
 
@@ -91,6 +95,51 @@ def against_state(state: Iterable[Mapping[str, Any]], planned: Iterable[Mapping[
     return _ordered(found)
 
 
+def _tables(definition: Definition) -> dict[str, TableLayout]:
+    if definition.data is None:
+        return {}
+    schema = resolve(definition.data)
+    return {name: table_layout(model, schema) for name, model in schema.models.items()}
+
+
+def _pairs(old: Definition, new: Definition) -> list[tuple[str, str]]:
+    """(old model, new model) for every model of `old` that `new` keeps, under its name or through
+    `renamed_from`."""
+    new_models = new.data.models if new.data is not None else {}
+    renamed = {o: name for name, m in new_models.items() for o in m.renamed_from}
+    olds = old.data.models if old.data is not None else {}
+    return [(m, m if m in new_models else renamed[m]) for m in olds if m in new_models or m in renamed]
+
+
+def _table_replacements(old: Definition, new: Definition) -> list[Destruction]:
+    before, after = _tables(old), _tables(new)
+    found = []
+    for was, now in _pairs(old, new):
+        a, b = before[was], after[now]
+        keys = [(k, x, y) for k, x, y in (("partition key", a.hash_key, b.hash_key), ("sort key", a.range_key,
+                                          b.range_key)) if x != y]
+        if keys:
+            found.append(Destruction("replace", "aws:dynamodb/table:Table", now,
+                                     loses=DATA_BEARING["aws:dynamodb/table:Table"],
+                                     why=tuple(f"the table's {k} changes from {x or 'none'} to {y or 'none'}, which "
+                                               "DynamoDB cannot change in place" for k, x, y in keys)))
+    return found
+
+
+def updated_in_place(old: Definition, new: Definition) -> list[str]:
+    """The table changes DynamoDB makes in place, keeping every item: secondary indexes added or removed."""
+    before, after = _tables(old), _tables(new)
+    out = []
+    for was, now in _pairs(old, new):
+        a = {i.name: i for i in before[was].global_indexes}
+        b = {i.name: i for i in after[now].global_indexes}
+        out += [f"table of {now}: index {n} added (built in place; no item is lost)" for n in b if n not in a]
+        out += [f"table of {now}: index {n} removed (in place; no item is lost)" for n in a if n not in b]
+        out += [f"table of {now}: index {n} changed (removed and added again in place; no item is lost)"
+                for n in a if n in b and a[n] != b[n]]
+    return out
+
+
 def between_definitions(old: Definition, new: Definition) -> list[Destruction]:
     """The data-bearing resources `new` no longer declares that `old` did (see the module docstring)."""
     found = []
@@ -113,6 +162,7 @@ def between_definitions(old: Definition, new: Definition) -> list[Destruction]:
     if reasons:
         found.append(Destruction("replace", pool, "user pool", loses=DATA_BEARING[pool],
                                  why=tuple(f"{r.input}: {r.why}" for r in reasons)))
+    found += _table_replacements(old, new)
     for group in old.auth.groups:
         if group not in new.auth.groups:
             found.append(Destruction("delete", "aws:cognito/userGroup:UserGroup", group,
