@@ -190,3 +190,26 @@ def test_usage_errors_are_user_errors_in_the_same_form(args, at):
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("error: ")
     assert f"  at: {at}" in result.stderr and "  fix: See `ampliform " in result.stderr
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    from ampliform.cli import output
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(output.sys, "stdout", _Terminal())
+    assert output.use_colour() is True
+    monkeypatch.setenv("NO_COLOR", "")  # set at all, even empty, turns colour off (no-color.org)
+    assert output.use_colour() is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert output.use_colour() is False
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(output.sys, "stdout", object())  # a pipe or a file: no isatty
+    assert output.use_colour() is False
+    assert "\x1b[" in output.verdict("allow") and output.verdict("allow").endswith("\x1b[0m")
