@@ -26,7 +26,3 @@ LIST_ACTION = "s3:ListBucket"
 IAM_ACTIONS = {**OBJECT_ACTIONS, "list": LIST_ACTION}
 
 PREFIX_KEY = "s3:prefix"
-
-def bucket_arn_of(name: str) -> str:
-    """The ARN used when none is given: ``arn:aws:s3:::<name>``."""
-    return f"arn:aws:s3:::{name}"

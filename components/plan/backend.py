@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ampliform.access.compile import ClientPaths, compile_storage
-from ampliform.access.constants import bucket_arn_of
 from ampliform.data.access import needs_guest
 from ampliform.data.model import resolve
 from ampliform.definition.load import as_definition
 from ampliform.definition.model import Definition
 from ampliform.definition.settings import Settings
 from ampliform.functions.triggers import PlannedTrigger, bucket_triggers
+from ampliform.iam.arns import bucket_arn
 from ampliform.iam.budget import Contribution, Limits, RoleBudget, fit_roles
 from ampliform.iam.document import Document
 from ampliform.plan.check import ProjectDir, check_definition
@@ -84,7 +84,7 @@ def plan_backend(definition: Definition | Mapping[str, Any], bucket_arns: Mappin
     definition = as_definition(definition)
     limits = limits or Limits()
     check_definition(definition, limits.compat, project_dir, require_declared_functions)
-    arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn_of(b.name) for b in definition.buckets}
+    arns = {b.name: (bucket_arns or {}).get(b.name) or bucket_arn(b.name).text for b in definition.buckets}
     storage = compile_storage(definition.buckets, definition.auth.groups, arns, limits.compat,
                               definition.bucket_location)
     contributions = [*data_contributions(definition.data, definition.auth.groups),
